@@ -1,0 +1,53 @@
+# Exosome FAQ bot. Start here: `make run` (chat with the bot) or `make test` (all tests).
+SHELL := /bin/bash
+BIN := .venv/bin
+RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
+SPACY_PIPELINE := .spacy/en_exosome/meta.json
+ACTIONS_PORT ?= 5055
+
+.PHONY: run shell test install spacy train validate actions clean
+
+## run: install, build the spaCy pipeline, train if needed, start the bot
+run: train
+	@bash scripts/run.sh
+
+## shell: chat with the bot in this terminal (rasa shell)
+shell: train
+	@bash scripts/shell.sh
+
+## test: install, then run every test (trains once if the model is stale)
+test: spacy
+	$(BIN)/python -m pytest
+
+## install: create .venv with Python 3.10 and install requirements.lock
+install: .venv/.installed
+
+.venv/.installed: requirements.lock requirements-bootstrap.txt scripts/install.sh
+	@bash scripts/install.sh
+
+## spacy: build the project's English spaCy pipeline into .spacy/
+spacy: $(SPACY_PIPELINE)
+
+$(SPACY_PIPELINE): .venv/.installed scripts/build_spacy.py
+	@echo "==> building the spaCy pipeline"
+	@$(BIN)/python scripts/build_spacy.py
+
+## train: train the model if data, config or domain changed
+train: spacy
+	@$(BIN)/python scripts/train_if_stale.py
+
+## validate: check training data, domain and content files
+validate: spacy
+	$(RASA) data validate --fail-on-warnings
+	$(BIN)/python -c "from actions.content import load_content; load_content(); print('content files: OK')"
+
+## actions: start only the action server
+actions: install
+	SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTIONS_PORT)
+
+## clean: remove trained models, results and local conversations (keeps .venv)
+clean:
+	rm -rf models/*.tar.gz models/*.fingerprint results .state
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  make /'

@@ -1,0 +1,1 @@
+"""Custom actions of the exosome FAQ bot, one module per concern."""

@@ -1,0 +1,31 @@
+"""Honest replies to what the bot cannot answer: other subjects, unclear or empty messages."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import Content, get_content
+from actions.conversation import latest_text
+
+
+def utter_cannot_answer(dispatcher: CollectingDispatcher, content: Content) -> None:
+    """Say the bot cannot answer, offering the main topics as buttons."""
+    dispatcher.utter_message(text=content.messages["out_of_scope"], buttons=content.buttons(content.messages["topic_menu"]))
+
+
+class ActionAnswerOutOfScope(Action):
+    """Say what the bot can answer, with the main topics as buttons."""
+
+    def name(self) -> Text:
+        return "action_answer_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        content = get_content()
+        text = latest_text(tracker)
+        if not text.strip():
+            dispatcher.utter_message(text=content.messages["empty_message"])
+            return []
+        utter_cannot_answer(dispatcher, content)
+        return []

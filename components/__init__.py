@@ -1,0 +1,1 @@
+"""Custom NLU components of the exosome FAQ bot."""

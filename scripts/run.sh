@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server on this machine, and say where to chat.
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOST="${HOST:-127.0.0.1}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:${WEB_PORT:-8080} http://localhost:${WEB_PORT:-8080}}"
+MODEL="models/exosome-bot.tar.gz"
+export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST"
+
+mkdir -p .state
+endpoints=$(bash scripts/endpoints.sh "$ACTIONS_PORT")
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "==> stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+echo "==> starting the action server on $HOST:$ACTIONS_PORT"
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+
+echo "==> starting the Rasa server on $HOST:$RASA_PORT (about 30 s)"
+# shellcheck disable=SC2086
+.venv/bin/rasa run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
+  --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS &
+pids+=($!)
+
+.venv/bin/python scripts/wait_for.py "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" --timeout 180
+cat <<MSG
+
+  The bot is ready.
+  Chat over HTTP:  curl -s -X POST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
+                     -H 'Content-Type: application/json' \\
+                     -d '{"sender": "visitor", "message": "what are exosomes"}'
+  Chat in a terminal: make shell
+  Press Ctrl-C to stop.
+
+MSG
+wait -n
