@@ -5,7 +5,7 @@ RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
 SPACY_PIPELINE := .spacy/en_exosome/meta.json
 ACTIONS_PORT ?= 5055
 
-.PHONY: run shell test install spacy train validate actions clean
+.PHONY: run shell test install spacy train validate actions browser-deps clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -16,8 +16,18 @@ shell: train
 	@bash scripts/shell.sh
 
 ## test: install, then run every test (trains once if the model is stale)
-test: spacy
+test: spacy browser-deps
 	$(BIN)/python -m pytest
+
+## browser-deps: Debian's chromium and axe-core, for the browser tests
+browser-deps: /usr/bin/chromium tests/browser/node_modules/axe-core/axe.min.js
+
+/usr/bin/chromium:
+	@bash scripts/install_chromium.sh
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	@echo "==> installing axe-core for the accessibility test"
+	@cd tests/browser && npm ci --no-audit --no-fund --silent
 
 ## install: create .venv with Python 3.10 and install requirements.lock
 install: .venv/.installed

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 HOST="${HOST:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
-CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:${WEB_PORT:-8080} http://localhost:${WEB_PORT:-8080}}"
+WEB_PORT="${WEB_PORT:-8080}"
+# Web pages allowed to call the bot from a browser (space-separated origins).
+CORS_ORIGINS="${CORS_ORIGINS:-http://$HOST:$WEB_PORT}"
 MODEL="models/exosome-bot.tar.gz"
 export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST"
 
@@ -33,10 +35,15 @@ echo "==> starting the Rasa server on $HOST:$RASA_PORT (about 30 s)"
   --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS &
 pids+=($!)
 
-.venv/bin/python scripts/wait_for.py "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" --timeout 180
+echo "==> serving the clinic page on $HOST:$WEB_PORT"
+.venv/bin/python scripts/serve_web.py --host "$HOST" --port "$WEB_PORT" --bot-url "http://$HOST:$RASA_PORT" &
+pids+=($!)
+
+.venv/bin/python scripts/wait_for.py "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$WEB_PORT/" --timeout 180
 cat <<MSG
 
   The bot is ready.
+  Chat on the clinic page: http://$HOST:$WEB_PORT/
   Chat over HTTP:  curl -s -X POST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "visitor", "message": "what are exosomes"}'

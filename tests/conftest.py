@@ -1,6 +1,11 @@
 """Shared fixtures: action-test helpers, and one trained model for the whole test run."""
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, Optional
 
 import pytest
 import yaml
@@ -43,3 +48,56 @@ def make_tracker(intent: Optional[str], text: str = "a visitor's message", sende
 def trained_model() -> Path:
     """The model trained on data/ (trained once per run, or reused if its inputs are unchanged)."""
     return train_if_stale.train(ROOT / "models")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Stack:
+    rasa_url: str
+    actions_url: str
+    web_url: str
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
+    """The action server, the Rasa server and the clinic page, as `make run` starts them, on free ports."""
+    state = tmp_path_factory.mktemp("stack")
+    actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    urls = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{web_port}")
+    endpoints = state / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "{urls.actions_url}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {state / 'conversations.db'}\n"
+    )
+    bin_dir = Path(sys.executable).parent
+    commands = {
+        "actions": [str(bin_dir / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        "rasa": [str(bin_dir / "rasa"), "run", "--model", str(trained_model), "--interface", "127.0.0.1",
+                 "--port", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+                 "--cors", urls.web_url],
+        "web": [sys.executable, "scripts/serve_web.py", "--port", str(web_port), "--bot-url", urls.rasa_url],
+    }
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
+    logs = {name: open(state / f"{name}.log", "w") for name in commands}
+    servers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
+               for name, command in commands.items()]
+    try:
+        ready = subprocess.run(
+            [sys.executable, "scripts/wait_for.py", f"{urls.rasa_url}/", f"{urls.actions_url}/health", f"{urls.web_url}/",
+             "--timeout", "240"],
+            cwd=ROOT,
+        )
+        assert ready.returncode == 0, "\n".join((state / f"{name}.log").read_text()[-2000:] for name in commands)
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+        for log in logs.values():
+            log.close()

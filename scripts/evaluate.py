@@ -1,0 +1,118 @@
+"""Score a trained model on a held-out NLU file as the bot answers visitors, fallback included.
+
+`rasa test nlu` undoes FallbackClassifier predictions before scoring; visitors do get
+them. Here a message labelled `out_of_scope` counts as recognised when the model says
+`out_of_scope` or `nlu_fallback`, and an in-scope message that falls back counts as missed.
+"""
+import argparse
+import asyncio
+import csv
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from tests.nlu_data import examples_by_intent  # noqa: E402
+
+OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
+
+
+def load_examples(path: Path) -> List[Tuple[str, str]]:
+    return [(text, intent) for intent, texts in examples_by_intent([path]).items() for text in texts]
+
+
+async def parse_all(model: Path, texts: List[str]) -> List[dict]:
+    """The model's parse of each text, as `/model/parse` returns it."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def top_intents(parsed: List[dict]) -> List[Tuple[str, float]]:
+    return [(p["intent"]["name"], float(p["intent"]["confidence"])) for p in parsed]
+
+
+def raw_rankings(parsed: List[dict]) -> List[List[Tuple[str, float]]]:
+    """Each message's intent ranking without the FallbackClassifier's entry (for threshold sweeps)."""
+    return [[(r["name"], float(r["confidence"])) for r in p.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+            for p in parsed]
+
+
+def is_correct(label: str, predicted: str) -> bool:
+    if label == "out_of_scope":
+        return predicted in OUT_OF_SCOPE
+    return predicted == label
+
+
+def score(examples: List[Tuple[str, str]], predictions: List[Tuple[str, float]]) -> Dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    labels = [label for _, label in examples]
+    predicted = ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
+    in_scope = [(l, p) for l, p in zip(labels, predicted) if l != "out_of_scope"]
+    out_scope = [p for l, p in zip(labels, predicted) if l == "out_of_scope"]
+    return {
+        "examples": len(examples),
+        "accuracy": sum(is_correct(l, p) for l, p in zip(labels, predicted)) / len(labels),
+        "in_scope_accuracy": sum(l == p for l, p in in_scope) / max(len(in_scope), 1),
+        "out_of_scope_recall": sum(p == "out_of_scope" for p in out_scope) / max(len(out_scope), 1),
+        "in_scope_fallback_rate": sum(n == "nlu_fallback" for (n, _), l in zip(predictions, labels) if l != "out_of_scope") / max(len(in_scope), 1),
+        "macro_f1": f1_score(labels, predicted, average="macro", zero_division=0),
+    }
+
+
+def per_intent_report(examples, predictions) -> Dict[str, Dict[str, float]]:
+    """Precision, recall and F1 per intent (`nlu_fallback` counted as `out_of_scope`)."""
+    from sklearn.metrics import classification_report
+
+    labels = [label for _, label in examples]
+    predicted = ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
+    return classification_report(labels, predicted, output_dict=True, zero_division=0)
+
+
+def write_misclassified(path: Path, examples, predictions) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "intent", "predicted", "confidence"])
+        for (text, label), (name, confidence) in zip(examples, predictions):
+            if not is_correct(label, name):
+                writer.writerow([text, label, name, f"{confidence:.3f}"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "exosome-bot.tar.gz")
+    parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "nlu" / "test_nlu.yml")
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "heldout")
+    args = parser.parse_args()
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.disable(logging.WARNING)
+
+    examples = load_examples(args.nlu)
+    parsed = asyncio.run(parse_all(args.model, [text for text, _ in examples]))
+    predictions = top_intents(parsed)
+    metrics = score(examples, predictions)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rankings = [{"text": t, "intent": i, "ranking": r} for (t, i), r in zip(examples, raw_rankings(parsed))]
+    (args.out / "rankings.json").write_text(json.dumps(rankings) + "\n")
+    (args.out / "summary.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    (args.out / "intent_report.json").write_text(json.dumps(per_intent_report(examples, predictions), indent=2) + "\n")
+    write_misclassified(args.out / "misclassified.csv", examples, predictions)
+    print(
+        f"held-out ({metrics['examples']} messages): accuracy {metrics['accuracy']:.1%}, "
+        f"in-scope accuracy {metrics['in_scope_accuracy']:.1%}, out-of-scope recall {metrics['out_of_scope_recall']:.1%}, "
+        f"macro F1 {metrics['macro_f1']:.3f}, in-scope fallback {metrics['in_scope_fallback_rate']:.1%}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Train an NLU-only model with one config and score it on the held-out split.
+
+    .venv/bin/python scripts/experiment.py experiments/sparse.yml [--typos]
+
+Writes results/experiments/<name>/ (model, summary.json) and prints one table row
+with the training time and /model/parse-style latency measured in-process.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("config", type=Path)
+    parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "nlu" / "test_nlu.yml")
+    args = parser.parse_args()
+    name = args.config.stem
+    out = ROOT / "results" / "experiments" / name
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    rasa = Path(sys.executable).parent / "rasa"
+
+    start = time.monotonic()
+    subprocess.run(
+        [str(rasa), "train", "nlu", "--config", str(args.config), "--nlu", "data/nlu",
+         "--out", str(out), "--fixed-model-name", "model"],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    train_seconds = time.monotonic() - start
+    subprocess.run(
+        [sys.executable, "scripts/evaluate.py", "--model", str(out / "model.tar.gz"), "--nlu", str(args.nlu),
+         "--out", str(out)],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    summary["train_seconds"] = round(train_seconds)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(
+        f"| {name} | {summary['in_scope_accuracy']:.1%} | {summary['out_of_scope_recall']:.1%} | "
+        f"{summary['accuracy']:.1%} | {summary['macro_f1']:.3f} | {summary['train_seconds']} s |"
+    )
+
+
+if __name__ == "__main__":
+    main()
