@@ -5,7 +5,7 @@ RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
 SPACY_PIPELINE := .spacy/en_exosome/meta.json
 ACTIONS_PORT ?= 5055
 
-.PHONY: run shell test install spacy train validate actions browser-deps clean help
+.PHONY: run shell test install spacy train validate actions browser-deps evaluate crossval bench-nlu clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -50,6 +50,27 @@ train: spacy
 validate: spacy
 	$(RASA) data validate --fail-on-warnings
 	$(BIN)/python -c "from actions.content import load_content; load_content(); print('content files: OK')"
+
+## evaluate: score the model on the held-out split, a typo-perturbed copy, threshold sweep, 5-fold CV
+evaluate: train
+	@$(BIN)/python scripts/evaluate.py --out results/heldout
+	@$(BIN)/python scripts/typos.py tests/nlu/test_nlu.yml results/typos/test_nlu_typos.yml
+	@$(BIN)/python scripts/evaluate.py --nlu results/typos/test_nlu_typos.yml --out results/typos
+	@$(BIN)/python scripts/sweep_thresholds.py
+	@echo "==> rasa test nlu: per-intent report and confusion matrix in results/rasa_test_nlu/"
+	@$(RASA) test nlu --model models/exosome-bot.tar.gz --nlu tests/nlu/test_nlu.yml --out results/rasa_test_nlu >/dev/null 2>&1
+	@$(MAKE) --no-print-directory crossval
+
+## crossval: 5-fold cross-validation on data/ (five trainings: about 20 minutes on 2 cores)
+crossval: spacy
+	@mkdir -p results
+	@echo "==> 5-fold cross-validation (five trainings), report in results/crossval/"
+	@$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/crossval >results/crossval.log 2>&1 || (tail -20 results/crossval.log; exit 1)
+	@$(BIN)/python -c "import json; r = json.load(open('results/crossval/intent_report.json')); print(f\"==> cross-validation accuracy {r['accuracy']:.1%}, macro F1 {r['macro avg']['f1-score']:.3f}\")"
+
+## bench-nlu: /model/parse latency (p50/p95/p99) of the trained model
+bench-nlu: train
+	@$(BIN)/python scripts/bench_nlu.py
 
 ## actions: start only the action server
 actions: install

@@ -11,7 +11,7 @@ WEB_PORT="${WEB_PORT:-8080}"
 # Web pages allowed to call the bot from a browser (space-separated origins).
 CORS_ORIGINS="${CORS_ORIGINS:-http://$HOST:$WEB_PORT}"
 MODEL="models/exosome-bot.tar.gz"
-export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST"
+export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST" PYTHONWARNINGS=ignore
 
 mkdir -p .state
 endpoints=$(bash scripts/endpoints.sh "$ACTIONS_PORT")

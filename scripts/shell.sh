@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
-export RASA_TELEMETRY_ENABLED=false SANIC_HOST=127.0.0.1
+export RASA_TELEMETRY_ENABLED=false SANIC_HOST=127.0.0.1 PYTHONWARNINGS=ignore
 mkdir -p .state
 endpoints=$(bash scripts/endpoints.sh "$ACTIONS_PORT")
 
