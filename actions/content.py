@@ -20,6 +20,7 @@ class Answer:
     title: Text
     source: Text
     text: Text
+    detail: Text
     follow_ups: List[Text]
 
 
@@ -80,6 +81,7 @@ def _parse_answers(path: Path) -> Dict[Text, Answer]:
             title=_text(entry.get("title"), f"{where}.title"),
             source=_text(entry.get("source"), f"{where}.source"),
             text=_text(entry.get("answer"), f"{where}.answer"),
+            detail=_text(entry.get("detail"), f"{where}.detail"),
             follow_ups=[str(name) for name in follow_ups],
         )
     return answers
@@ -98,7 +100,7 @@ def _check_links(content: Content, directory: Path) -> None:
 def _check_templates(content: Content, directory: Path) -> None:
     """Every {placeholder} in messages.yml must be a clinic detail."""
     templates = dict(content.messages.get("handoff") or {})
-    for key in ("urgent_care", "contact_footer", "out_of_scope", "empty_message"):
+    for key in ("urgent_care", "out_of_scope", "empty_message", "more_offer", "clarify", "clarify_failed"):
         templates[key] = content.messages.get(key)
     for key, template in templates.items():
         _text(template, f"{directory / 'messages.yml'}: {key}")

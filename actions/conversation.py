@@ -1,7 +1,9 @@
-"""Read what the visitor just said from the tracker."""
+"""Read what the visitor just said, and what the bot did before, from the tracker."""
 from typing import Optional, Text
 
 from rasa_sdk import Tracker
+
+TOPIC_SLOT = "current_topic"
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
@@ -12,3 +14,16 @@ def latest_intent(tracker: Tracker) -> Optional[Text]:
 
 def latest_text(tracker: Tracker) -> Text:
     return tracker.latest_message.get("text") or ""
+
+
+def previous_bot_action(tracker: Tracker) -> Optional[Text]:
+    """The last action the bot ran before the visitor's latest message."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return None
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None

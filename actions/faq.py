@@ -2,15 +2,21 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import get_content
-from actions.conversation import latest_intent
+from actions.content import Content, get_content
+from actions.conversation import TOPIC_SLOT, latest_intent
 from actions.fallback import utter_cannot_answer
 
 
+def more_buttons(content: Content, follow_ups: List[Text]) -> List[Dict[Text, Text]]:
+    """"Yes, tell me more" followed by the related topics."""
+    return [{"title": content.messages["more_button"], "payload": "/affirm"}] + content.buttons(follow_ups)
+
+
 class ActionAnswerFaq(Action):
-    """Curated answer for the intent of the latest message, then the disclaimer."""
+    """Short curated answer for the latest message's topic, the disclaimer, and the offer of more."""
 
     def name(self) -> Text:
         return "action_answer_faq"
@@ -25,5 +31,25 @@ class ActionAnswerFaq(Action):
             utter_cannot_answer(dispatcher, content)
             return []
         dispatcher.utter_message(text=answer.text)
+        dispatcher.utter_message(text=content.disclaimer)
+        dispatcher.utter_message(text=content.messages["more_offer"], buttons=more_buttons(content, answer.follow_ups))
+        return [SlotSet(TOPIC_SLOT, intent)]
+
+
+class ActionGiveDetails(Action):
+    """The detailed answer on the current topic, after the visitor accepted the offer of more."""
+
+    def name(self) -> Text:
+        return "action_give_details"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        content = get_content()
+        answer = content.answers.get(tracker.get_slot(TOPIC_SLOT))
+        if answer is None:
+            dispatcher.utter_message(response="utter_affirm")
+            return []
+        dispatcher.utter_message(text=answer.detail)
         dispatcher.utter_message(text=content.disclaimer, buttons=content.buttons(answer.follow_ups))
         return []

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import pytest
 import yaml
@@ -27,15 +27,24 @@ def domain() -> Dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
-def make_tracker(intent: Optional[str], text: str = "a visitor's message", sender: str = "test-visitor") -> Tracker:
-    """A tracker whose latest message is `text`, classified as `intent`."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []}
+def make_tracker(
+    intent: Optional[str],
+    text: str = "a visitor's message",
+    slots: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+    earlier_actions: Sequence[str] = (),
+) -> Tracker:
+    """A tracker whose latest message is `text`, classified as `intent`, after the bot ran `earlier_actions`."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": [],
+              "intent_ranking": ranking or [{"name": intent, "confidence": 0.99}]}
+    earlier = [{"event": "user", "text": "earlier message"}]
+    earlier += [{"event": "action", "name": name} for name in earlier_actions] + [{"event": "action", "name": "action_listen"}]
     return Tracker.from_dict(
         {
-            "sender_id": sender,
-            "slots": {},
+            "sender_id": "test-visitor",
+            "slots": slots or {},
             "latest_message": latest,
-            "events": [{"event": "user", "text": text, "parse_data": latest}],
+            "events": earlier + [{"event": "user", "text": text, "parse_data": latest}],
             "paused": False,
             "followup_action": None,
             "active_loop": {},

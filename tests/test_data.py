@@ -70,3 +70,11 @@ def test_rasa_data_validate_finds_no_warnings():
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_conversation_tests_use_every_intent():
+    stories = yaml.safe_load((ROOT / "tests" / "test_stories.yml").read_text())["stories"]
+    used = {step["intent"] for story in stories for step in story["steps"] if "intent" in step}
+    assert set(ALL_INTENTS) <= used
+    assert len(stories) >= 30
+    assert min(sum("intent" in step for step in story["steps"]) for story in stories) >= 3

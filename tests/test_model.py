@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 MINIMUM_ACCURACY = 0.90
+MAXIMUM_TYPO_DROP = 0.05
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
@@ -22,14 +23,26 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
     return run(str(Path(sys.executable).parent / "rasa"), *args)
 
 
-@pytest.fixture(scope="session")
-def held_out_summary(trained_model: Path) -> dict:
-    """scripts/evaluate.py on the held-out split: predictions exactly as the bot serves them."""
-    out = RESULTS / "heldout"
-    result = run(sys.executable, "scripts/evaluate.py", "--model", str(trained_model), "--out", str(out))
+def evaluate(model: Path, nlu: Path, out: Path) -> dict:
+    """scripts/evaluate.py: predictions exactly as the bot serves them, fallback included."""
+    result = run(sys.executable, "scripts/evaluate.py", "--model", str(model), "--nlu", str(nlu), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     print(result.stdout)
     return json.loads((out / "summary.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def held_out_summary(trained_model: Path) -> dict:
+    return evaluate(trained_model, ROOT / "tests" / "nlu" / "test_nlu.yml", RESULTS / "heldout")
+
+
+@pytest.fixture(scope="session")
+def typo_summary(trained_model: Path) -> dict:
+    """The same split with one typo per message (swaps, drops, doubled letters; fixed seed)."""
+    typos = RESULTS / "typos" / "test_nlu_typos.yml"
+    made = run(sys.executable, "scripts/typos.py", "tests/nlu/test_nlu.yml", str(typos))
+    assert made.returncode == 0, made.stderr[-3000:]
+    return evaluate(trained_model, typos, RESULTS / "typos")
 
 
 def test_held_out_accuracy_meets_the_gate(held_out_summary):
@@ -37,6 +50,12 @@ def test_held_out_accuracy_meets_the_gate(held_out_summary):
     print(f"held-out accuracy {held_out_summary['accuracy']:.3f}; misclassified:\n{misclassified}")
     assert held_out_summary["examples"] >= 400
     assert held_out_summary["accuracy"] >= MINIMUM_ACCURACY
+
+
+def test_typos_cost_at_most_five_points(held_out_summary, typo_summary):
+    drop = held_out_summary["accuracy"] - typo_summary["accuracy"]
+    print(f"typo-perturbed accuracy {typo_summary['accuracy']:.3f} (drop {drop:+.3f})")
+    assert drop <= MAXIMUM_TYPO_DROP
 
 
 def test_conversation_tests_pass(trained_model):

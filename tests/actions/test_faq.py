@@ -1,23 +1,45 @@
 import pytest
 
+from rasa_sdk.events import SlotSet
+
 from actions.content import get_content
-from actions.faq import ActionAnswerFaq
+from actions.faq import ActionAnswerFaq, ActionGiveDetails
 from tests.conftest import make_tracker
 
 CONTENT = get_content()
 
 
 @pytest.mark.parametrize("intent", sorted(CONTENT.answers))
-def test_answer_is_followed_by_the_disclaimer_and_follow_ups(dispatcher, domain, intent):
+def test_answer_is_followed_by_the_disclaimer_and_the_offer_of_more(dispatcher, domain, intent):
     events = ActionAnswerFaq().run(dispatcher, make_tracker(intent), domain)
 
-    answer, disclaimer = dispatcher.messages
-    assert events == []
+    answer, disclaimer, offer = dispatcher.messages
+    assert events == [SlotSet("current_topic", intent)]
     assert answer["text"] == CONTENT.answers[intent].text
     assert disclaimer["text"] == CONTENT.disclaimer
-    payloads = [button["payload"] for button in disclaimer["buttons"]]
-    assert payloads == [f"/{name}" for name in CONTENT.answers[intent].follow_ups]
-    assert 2 <= len(payloads) <= 3
+    assert offer["text"] == CONTENT.messages["more_offer"]
+    payloads = [button["payload"] for button in offer["buttons"]]
+    assert payloads == ["/affirm"] + [f"/{name}" for name in CONTENT.answers[intent].follow_ups]
+    assert 2 <= len(CONTENT.answers[intent].follow_ups) <= 3
+
+
+@pytest.mark.parametrize("intent", sorted(CONTENT.answers))
+def test_details_give_the_current_topics_longer_answer_and_the_disclaimer(dispatcher, domain, intent):
+    tracker = make_tracker("affirm", "tell me more", slots={"current_topic": intent})
+
+    ActionGiveDetails().run(dispatcher, tracker, domain)
+
+    detail, disclaimer = dispatcher.messages
+    assert detail["text"] == CONTENT.answers[intent].detail
+    assert len(detail["text"]) > len(CONTENT.answers[intent].text)
+    assert disclaimer["text"] == CONTENT.disclaimer
+    assert [b["payload"] for b in disclaimer["buttons"]] == [f"/{n}" for n in CONTENT.answers[intent].follow_ups]
+
+
+def test_yes_without_a_topic_is_a_friendly_prompt(dispatcher, domain):
+    ActionGiveDetails().run(dispatcher, make_tracker("affirm", "yes"), domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_affirm"
 
 
 def test_procedure_details_are_honest_that_the_source_is_silent(dispatcher, domain):
@@ -27,7 +49,7 @@ def test_procedure_details_are_honest_that_the_source_is_silent(dispatcher, doma
     assert "does not cover" in answer
     assert "treatment plan" in answer
     assert "consultation" in answer
-    assert "/book_appointment" in [b["payload"] for b in dispatcher.messages[1]["buttons"]]
+    assert "/book_appointment" in [b["payload"] for b in dispatcher.messages[2]["buttons"]]
 
 
 @pytest.mark.parametrize("intent", [None, "out_of_scope", "nlu_fallback", "greet"])

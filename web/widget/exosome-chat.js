@@ -122,15 +122,10 @@
   // ---- talking to the bot ----
   var busy = false;
 
-  function ask(message, shown) {
-    if (busy || !message.trim()) return;
-    busy = true;
-    add({ from: "user", text: shown || message });
-    typing.hidden = false;
-    send.disabled = true;
+  function post(message) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, config.timeoutMs);
-    fetch(config.botUrl + "/webhooks/rest/webhook", {
+    return fetch(config.botUrl + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.sender, message: message }),
@@ -141,25 +136,42 @@
         return response.json();
       })
       .then(function (replies) {
-        var shownAny = false;
+        var shown = 0;
         (Array.isArray(replies) ? replies : []).forEach(function (reply) {
           if (reply && (reply.text || (reply.buttons && reply.buttons.length))) {
             add({ from: "bot", text: reply.text || "", buttons: Array.isArray(reply.buttons) ? reply.buttons : [] });
-            shownAny = true;
+            shown += 1;
           }
         });
-        if (!shownAny) throw new Error("empty reply");
+        if (!shown) throw new Error("empty reply");
       })
+      .finally(function () { clearTimeout(timer); });
+  }
+
+  function waiting(on) {
+    busy = on;
+    typing.hidden = !on;
+    send.disabled = on;
+  }
+
+  // A new conversation starts with the bot's own welcome; the page's greeting if the bot is unreachable.
+  function start() {
+    waiting(true);
+    post("/session_start")
+      .catch(function () { add({ from: "bot", text: config.greeting }); })
+      .finally(function () { waiting(false); });
+  }
+
+  function ask(message, shown) {
+    if (busy || !message.trim()) return;
+    add({ from: "user", text: shown || message });
+    waiting(true);
+    post(message)
       .catch(function () {
         unreachable();
         if (!shown) input.value = message; // keep the visitor's words so they can resend
       })
-      .finally(function () {
-        clearTimeout(timer);
-        typing.hidden = true;
-        send.disabled = false;
-        busy = false;
-      });
+      .finally(function () { waiting(false); });
   }
 
   // ---- opening, closing, restarting ----
@@ -169,7 +181,7 @@
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) {
-      if (!state.messages.length) add({ from: "bot", text: config.greeting });
+      if (!state.messages.length) start();
       input.focus();
     } else if (focusLauncher) {
       launcher.focus();
@@ -184,13 +196,14 @@
   restart.addEventListener("click", function () {
     state = { sender: newSenderId(), messages: [], open: true };
     log.textContent = "";
-    add({ from: "bot", text: config.greeting });
+    save();
+    start();
     input.focus();
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value;
-    if (!text.trim()) return;
+    if (busy || !text.trim()) return; // still waiting: the text stays in the box
     input.value = "";
     ask(text);
   });

@@ -1,0 +1,45 @@
+"""Ask "Did you mean ...?" when the model is unsure, and hand over after a second miss."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import Content, get_content
+from actions.conversation import latest_text, previous_bot_action
+from actions.fallback import utter_cannot_answer
+
+MAX_CHOICES = 3
+MIN_CONFIDENCE = 0.05
+
+
+def likely_topics(tracker: Tracker, content: Content) -> List[Text]:
+    """The most likely topics the bot can answer, best first."""
+    answerable = set(content.answers) | set(content.messages["handoff"])
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    names = [r["name"] for r in ranking if r.get("name") in answerable and r.get("confidence", 0) >= MIN_CONFIDENCE]
+    return names[:MAX_CHOICES]
+
+
+class ActionClarify(Action):
+    """Offer the likeliest topics as buttons plus "Something else"; never guess a medical answer."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        content = get_content()
+        if not latest_text(tracker).strip():
+            dispatcher.utter_message(text=content.messages["empty_message"])
+            return []
+        if previous_bot_action(tracker) == self.name():
+            dispatcher.utter_message(text=content.with_clinic(content.messages["clarify_failed"]))
+            return []
+        topics = likely_topics(tracker, content)
+        if not topics:
+            utter_cannot_answer(dispatcher, content)
+            return []
+        buttons = content.buttons(topics) + [{"title": content.messages["something_else_button"], "payload": "/out_of_scope"}]
+        dispatcher.utter_message(text=content.messages["clarify"], buttons=buttons)
+        return []

@@ -1,0 +1,19 @@
+"""Start each conversation with one greeting that says what the bot can answer."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start (no slots carried over), then the welcome with topic buttons."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_welcome")
+        return [SessionStarted(), ActionExecuted("action_listen")]
