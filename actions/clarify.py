@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import Content, get_content
 from actions.conversation import latest_text, previous_bot_action
 from actions.fallback import utter_cannot_answer
+from actions.replies import utter_with_buttons
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05
@@ -38,8 +39,8 @@ class ActionClarify(Action):
             return []
         topics = likely_topics(tracker, content)
         if not topics:
-            utter_cannot_answer(dispatcher, content)
+            utter_cannot_answer(dispatcher, tracker, content)
             return []
         buttons = content.buttons(topics) + [{"title": content.messages["something_else_button"], "payload": "/out_of_scope"}]
-        dispatcher.utter_message(text=content.messages["clarify"], buttons=buttons)
+        utter_with_buttons(dispatcher, tracker, content.messages["clarify"], buttons)
         return []

@@ -27,3 +27,18 @@ def previous_bot_action(tracker: Tracker) -> Optional[Text]:
         elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
             return event.get("name")
     return None
+
+
+def session_already_started(tracker: Tracker) -> bool:
+    """True when the visitor asked for a session start (`/session_start`) right after one began."""
+    if latest_intent(tracker) != "session_start":
+        return False
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return False
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "session_started":
+            return True
+    return False

@@ -6,11 +6,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Content, get_content
 from actions.conversation import latest_text
+from actions.replies import utter_with_buttons
 
 
-def utter_cannot_answer(dispatcher: CollectingDispatcher, content: Content) -> None:
+def utter_cannot_answer(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> None:
     """Say the bot cannot answer, offering the main topics as buttons."""
-    dispatcher.utter_message(text=content.messages["out_of_scope"], buttons=content.buttons(content.messages["topic_menu"]))
+    utter_with_buttons(dispatcher, tracker, content.messages["out_of_scope"], content.buttons(content.messages["topic_menu"]))
 
 
 class ActionAnswerOutOfScope(Action):
@@ -27,5 +28,5 @@ class ActionAnswerOutOfScope(Action):
         if not text.strip():
             dispatcher.utter_message(text=content.messages["empty_message"])
             return []
-        utter_cannot_answer(dispatcher, content)
+        utter_cannot_answer(dispatcher, tracker, content)
         return []

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import Content, get_content
 from actions.conversation import TOPIC_SLOT, latest_intent
 from actions.fallback import utter_cannot_answer
+from actions.replies import utter_with_buttons
 
 
 def more_buttons(content: Content, follow_ups: List[Text]) -> List[Dict[Text, Text]]:
@@ -28,11 +29,11 @@ class ActionAnswerFaq(Action):
         intent = latest_intent(tracker)
         answer = content.answers.get(intent)
         if answer is None:
-            utter_cannot_answer(dispatcher, content)
+            utter_cannot_answer(dispatcher, tracker, content)
             return []
         dispatcher.utter_message(text=answer.text)
         dispatcher.utter_message(text=content.disclaimer)
-        dispatcher.utter_message(text=content.messages["more_offer"], buttons=more_buttons(content, answer.follow_ups))
+        utter_with_buttons(dispatcher, tracker, content.messages["more_offer"], more_buttons(content, answer.follow_ups))
         return [SlotSet(TOPIC_SLOT, intent)]
 
 
@@ -51,5 +52,5 @@ class ActionGiveDetails(Action):
             dispatcher.utter_message(response="utter_affirm")
             return []
         dispatcher.utter_message(text=answer.detail)
-        dispatcher.utter_message(text=content.disclaimer, buttons=content.buttons(answer.follow_ups))
+        utter_with_buttons(dispatcher, tracker, content.disclaimer, content.buttons(answer.follow_ups))
         return []

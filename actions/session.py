@@ -5,6 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import session_already_started
+
 
 class ActionSessionStart(Action):
     """Rasa's session start (no slots carried over), then the welcome with topic buttons."""
@@ -15,5 +17,8 @@ class ActionSessionStart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if session_already_started(tracker):
+            # a new visitor's "/session_start": Rasa has just started and welcomed the session
+            return [ActionExecuted("action_listen")]
         dispatcher.utter_message(response="utter_welcome")
         return [SessionStarted(), ActionExecuted("action_listen")]

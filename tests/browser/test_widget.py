@@ -164,6 +164,7 @@ def test_keyboard_opens_sends_and_escape_returns_focus(page):
     page.keyboard.press("Enter")
 
     expect(page.get_by_label("Your question")).to_be_focused()
+    expect(page.locator(".exo-typing")).to_be_hidden(timeout=20000)  # the welcome has arrived
     page.keyboard.type("what are exosomes")
     page.keyboard.press("Enter")
     expect(page.locator(".exo-log")).to_contain_text(CONTENT.disclaimer, timeout=20000)
