@@ -1,5 +1,5 @@
 """Read what the visitor just said, and what the bot did before, from the tracker."""
-from typing import Optional, Text
+from typing import Any, Dict, Iterator, Optional, Text
 
 from rasa_sdk import Tracker
 
@@ -16,15 +16,22 @@ def latest_text(tracker: Tracker) -> Text:
     return tracker.latest_message.get("text") or ""
 
 
-def previous_bot_action(tracker: Tracker) -> Optional[Text]:
-    """The last action the bot ran before the visitor's latest message."""
+def events_since_previous_message(tracker: Tracker) -> Iterator[Dict[Text, Any]]:
+    """The events between the visitor's previous message and the latest one, newest first."""
     seen_latest_message = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_latest_message:
-                return None
+                return
             seen_latest_message = True
-        elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
+        elif seen_latest_message:
+            yield event
+
+
+def previous_bot_action(tracker: Tracker) -> Optional[Text]:
+    """The last action the bot ran before the visitor's latest message."""
+    for event in events_since_previous_message(tracker):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
             return event.get("name")
     return None
 
@@ -33,12 +40,4 @@ def session_already_started(tracker: Tracker) -> bool:
     """True when the visitor asked for a session start (`/session_start`) right after one began."""
     if latest_intent(tracker) != "session_start":
         return False
-    seen_latest_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest_message:
-                return False
-            seen_latest_message = True
-        elif seen_latest_message and event.get("event") == "session_started":
-            return True
-    return False
+    return any(event.get("event") == "session_started" for event in events_since_previous_message(tracker))
