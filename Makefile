@@ -4,6 +4,8 @@ BIN := .venv/bin
 RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
 SPACY_PIPELINE := .spacy/en_exosome/meta.json
 ACTIONS_PORT ?= 5055
+# TensorFlow's start-up chatter is not useful to anyone running these commands.
+export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run shell test install spacy train validate actions browser-deps evaluate crossval bench-nlu clean help
 
@@ -52,6 +54,7 @@ validate: spacy
 	$(BIN)/python -c "from actions.content import load_content; load_content(); print('content files: OK')"
 
 ## evaluate: score the model on the held-out split, a typo-perturbed copy, threshold sweep, 5-fold CV
+evaluate: export PYTHONWARNINGS := ignore
 evaluate: train
 	@$(BIN)/python scripts/evaluate.py --out results/heldout
 	@$(BIN)/python scripts/typos.py tests/nlu/test_nlu.yml results/typos/test_nlu_typos.yml

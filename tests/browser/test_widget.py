@@ -204,6 +204,7 @@ def test_axe_finds_no_accessibility_violations(browser, stack):
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "axe.json").write_text(json.dumps(result["violations"], indent=2))
+    page.screenshot(path=str(RESULTS / "widget-desktop.png"))
     assert [violation["id"] for violation in result["violations"]] == []
     context.close()
 
