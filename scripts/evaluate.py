@@ -51,11 +51,16 @@ def is_correct(label: str, predicted: str) -> bool:
     return predicted == label
 
 
+def as_labels(predictions: List[Tuple[str, float]]) -> List[str]:
+    """Predicted intents, with `nlu_fallback` counted as `out_of_scope`."""
+    return ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
+
+
 def score(examples: List[Tuple[str, str]], predictions: List[Tuple[str, float]]) -> Dict[str, float]:
     from sklearn.metrics import f1_score
 
     labels = [label for _, label in examples]
-    predicted = ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
+    predicted = as_labels(predictions)
     in_scope = [(l, p) for l, p in zip(labels, predicted) if l != "out_of_scope"]
     out_scope = [p for l, p in zip(labels, predicted) if l == "out_of_scope"]
     return {
@@ -73,8 +78,7 @@ def per_intent_report(examples, predictions) -> Dict[str, Dict[str, float]]:
     from sklearn.metrics import classification_report
 
     labels = [label for _, label in examples]
-    predicted = ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
-    return classification_report(labels, predicted, output_dict=True, zero_division=0)
+    return classification_report(labels, as_labels(predictions), output_dict=True, zero_division=0)
 
 
 def write_misclassified(path: Path, examples, predictions) -> None:

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/experiment.py experiments/sparse.yml [--typos]
 
-Writes results/experiments/<name>/ (model, summary.json) and prints one table row
-with the training time and /model/parse-style latency measured in-process.
+Writes results/experiments/<name>/ (model, summary.json, rankings.json) and prints
+one row of the table in docs/nlu.md, with the training time.
 """
 import argparse
 import json
