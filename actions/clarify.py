@@ -5,8 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Content, get_content
-from actions.conversation import latest_text, previous_bot_action
-from actions.fallback import utter_cannot_answer
+from actions.conversation import previous_bot_action
+from actions.fallback import is_empty_message, utter_cannot_answer, utter_empty_prompt
 from actions.replies import utter_with_buttons
 
 MAX_CHOICES = 3
@@ -31,8 +31,8 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         content = get_content()
-        if not latest_text(tracker).strip():
-            dispatcher.utter_message(text=content.messages["empty_message"])
+        if is_empty_message(tracker):
+            utter_empty_prompt(dispatcher, content)
             return []
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(text=content.with_clinic(content.messages["clarify_failed"]))

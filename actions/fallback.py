@@ -9,6 +9,15 @@ from actions.conversation import latest_text
 from actions.replies import utter_with_buttons
 
 
+def is_empty_message(tracker: Tracker) -> bool:
+    """The visitor sent nothing but whitespace (the NLU pipeline routes it to nlu_fallback)."""
+    return not latest_text(tracker).strip()
+
+
+def utter_empty_prompt(dispatcher: CollectingDispatcher, content: Content) -> None:
+    dispatcher.utter_message(text=content.messages["empty_message"])
+
+
 def utter_cannot_answer(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> None:
     """Say the bot cannot answer, offering the main topics as buttons."""
     utter_with_buttons(dispatcher, tracker, content.messages["out_of_scope"], content.buttons(content.messages["topic_menu"]))
@@ -24,9 +33,8 @@ class ActionAnswerOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         content = get_content()
-        text = latest_text(tracker)
-        if not text.strip():
-            dispatcher.utter_message(text=content.messages["empty_message"])
+        if is_empty_message(tracker):
+            utter_empty_prompt(dispatcher, content)
             return []
         utter_cannot_answer(dispatcher, tracker, content)
         return []
