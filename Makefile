@@ -7,7 +7,7 @@ ACTIONS_PORT ?= 5055
 # TensorFlow's start-up chatter is not useful to anyone running these commands.
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run shell test install spacy train validate actions browser-deps evaluate crossval bench-nlu clean help
+.PHONY: run shell test install spacy train validate actions browser-deps evaluate crossval bench-nlu purge clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -78,6 +78,12 @@ bench-nlu: train
 ## actions: start only the action server
 actions: install
 	SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTIONS_PORT)
+
+## purge: delete conversations older than DAYS days (default 30) from the tracker store in ENDPOINTS
+DAYS ?= 30
+ENDPOINTS ?= endpoints.yml
+purge: install
+	@$(BIN)/python scripts/purge.py --days "$(DAYS)" --endpoints "$(ENDPOINTS)"
 
 ## clean: remove trained models, results and local conversations (keeps .venv)
 clean:

@@ -100,7 +100,8 @@ def _check_links(content: Content, directory: Path) -> None:
 def _check_templates(content: Content, directory: Path) -> None:
     """Every {placeholder} in messages.yml must be a clinic detail."""
     templates = dict(content.messages.get("handoff") or {})
-    for key in ("urgent_care", "out_of_scope", "empty_message", "more_offer", "clarify", "clarify_failed"):
+    for key in ("urgent_care", "out_of_scope", "empty_message", "more_offer", "clarify", "clarify_failed",
+                "too_long", "unavailable"):
         templates[key] = content.messages.get(key)
     for key, template in templates.items():
         _text(template, f"{directory / 'messages.yml'}: {key}")

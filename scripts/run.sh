@@ -10,11 +10,17 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
 # Web pages allowed to call the bot from a browser (space-separated origins).
 CORS_ORIGINS="${CORS_ORIGINS:-http://$HOST:$WEB_PORT}"
-MODEL="models/exosome-bot.tar.gz"
+MODEL="${MODEL:-models/exosome-bot.tar.gz}"
+# Conversations (SQLite) and generated settings; ENDPOINTS picks another endpoints file.
+STATE_DIR="${STATE_DIR:-.state}"
 export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST" PYTHONWARNINGS=ignore
+# Requests bigger than this are refused by the web server before anything reads them.
+export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-65536}" SANIC_FALLBACK_ERROR_FORMAT=json
+# The HTTP API (/status, /model, /conversations) answers only calls with this token.
+AUTH_TOKEN="$(.venv/bin/python scripts/auth_token.py)"
 
-mkdir -p .state
-endpoints=$(bash scripts/endpoints.sh "$ACTIONS_PORT")
+mkdir -p "$STATE_DIR"
+endpoints="${ENDPOINTS:-$(STATE_DIR="$STATE_DIR" bash scripts/endpoints.sh "$ACTIONS_PORT")}"
 
 pids=()
 stop() {
@@ -25,14 +31,15 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-echo "==> starting the action server on $HOST:$ACTIONS_PORT"
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+echo "==> starting the action server on $HOST:$ACTIONS_PORT (started again if it stops)"
+bash scripts/supervise.sh .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 
 echo "==> starting the Rasa server on $HOST:$RASA_PORT (about 30 s)"
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS &
+  --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS \
+  --enable-api --auth-token "$AUTH_TOKEN" &
 pids+=($!)
 
 echo "==> serving the clinic page on $HOST:$WEB_PORT"
@@ -48,6 +55,7 @@ cat <<MSG
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "visitor", "message": "what are exosomes"}'
   Chat in a terminal: make shell
+  HTTP API (/status, /model, /conversations): add ?token=<the token from scripts/auth_token.py>
   Press Ctrl-C to stop.
 
 MSG

@@ -70,43 +70,30 @@ class Stack:
     rasa_url: str
     actions_url: str
     web_url: str
+    token: str
+    state_dir: Path
+    rasa_log: Path
 
 
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
-    """The action server, the Rasa server and the clinic page, as `make run` starts them, on free ports."""
+    """The bot started by scripts/run.sh (what `make run` starts) on free ports, with its own state folder."""
     state = tmp_path_factory.mktemp("stack")
     actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    urls = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{web_port}")
-    endpoints = state / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "{urls.actions_url}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {state / 'conversations.db'}\n"
-    )
-    bin_dir = Path(sys.executable).parent
-    commands = {
-        "actions": [str(bin_dir / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        "rasa": [str(bin_dir / "rasa"), "run", "--model", str(trained_model), "--interface", "127.0.0.1",
-                 "--port", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-                 "--cors", urls.web_url],
-        "web": [sys.executable, "scripts/serve_web.py", "--port", str(web_port), "--bot-url", urls.rasa_url],
-    }
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1"}
-    logs = {name: open(state / f"{name}.log", "w") for name in commands}
-    servers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
-               for name, command in commands.items()]
+    urls = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{web_port}",
+                 token="test-token-" + os.urandom(8).hex(), state_dir=state, rasa_log=state / "run.log")
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port),
+           "STATE_DIR": str(state), "MODEL": str(trained_model), "RASA_AUTH_TOKEN": urls.token}
+    with open(urls.rasa_log, "w") as log:
+        server = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         ready = subprocess.run(
             [sys.executable, "scripts/wait_for.py", f"{urls.rasa_url}/", f"{urls.actions_url}/health", f"{urls.web_url}/",
              "--timeout", "240"],
             cwd=ROOT,
         )
-        assert ready.returncode == 0, "\n".join((state / f"{name}.log").read_text()[-2000:] for name in commands)
+        assert ready.returncode == 0, urls.rasa_log.read_text()[-3000:]
         yield urls
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=30)
-        for log in logs.values():
-            log.close()
+        server.terminate()
+        server.wait(timeout=60)

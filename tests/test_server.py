@@ -1,13 +1,12 @@
 """The running bot over HTTP: action server, Rasa server and clinic page started as `make run` starts them."""
-import uuid
 from pathlib import Path
-from typing import List
 
 import pytest
 import requests
 import yaml
 
 from actions.content import get_content
+from tests.visitor import Visitor
 
 CONTENT = get_content()
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
@@ -15,22 +14,6 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").
 
 def yaml_response(name: str) -> str:
     return DOMAIN["responses"][name][0]["text"]
-
-
-class Visitor:
-    """One visitor's conversation over the REST channel."""
-
-    def __init__(self, bot_url: str) -> None:
-        self.url = f"{bot_url}/webhooks/rest/webhook"
-        self.sender = uuid.uuid4().hex
-
-    def say(self, message: str) -> List[dict]:
-        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
-        assert response.status_code == 200
-        return response.json()
-
-    def texts(self, message: str) -> List[str]:
-        return [reply.get("text") for reply in self.say(message)]
 
 
 @pytest.fixture
