@@ -7,7 +7,7 @@ ACTIONS_PORT ?= 5055
 # TensorFlow's start-up chatter is not useful to anyone running these commands.
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run shell test install spacy train validate actions browser-deps evaluate crossval bench-nlu purge clean help
+.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu purge clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -18,14 +18,18 @@ shell: train
 	@bash scripts/shell.sh
 
 ## test: install, then run every test (trains once if the model is stale)
-test: spacy browser-deps
+test: spacy browser-deps services-deps
 	$(BIN)/python -m pytest
 
 ## browser-deps: Debian's chromium and axe-core, for the browser tests
 browser-deps: /usr/bin/chromium tests/browser/node_modules/axe-core/axe.min.js
 
 /usr/bin/chromium:
-	@bash scripts/install_chromium.sh
+	@bash scripts/apt_install.sh "the browser tests" chromium
+
+## services-deps: Debian's PostgreSQL and Redis, for the scale-out tests (the tests start them)
+services-deps:
+	@bash scripts/apt_install.sh "the scale-out tests" postgresql redis-server
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 	@echo "==> installing axe-core for the accessibility test"

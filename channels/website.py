@@ -87,6 +87,12 @@ def is_default_fallback(replies: List[Dict[Text, Any]], agent: Agent) -> bool:
     return len(replies) == 1 and replies[0].get("text") in defaults
 
 
+def log_failure(handling: "asyncio.Future[Any]") -> None:
+    """Log why handling a message failed (its type only: the message text stays out of the logs)."""
+    if not handling.cancelled() and handling.exception() is not None:
+        logger.error("Handling a message failed: %s", type(handling.exception()).__name__)
+
+
 class WebsiteInput(RestInput):
     """The REST channel for the clinic's website widget, with input checks and a fallback reply."""
 
@@ -142,6 +148,7 @@ class WebsiteInput(RestInput):
         handling = asyncio.ensure_future(
             on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
         )
+        handling.add_done_callback(log_failure)
         try:
             # shield: a slow turn still finishes and is stored; the visitor just gets the fallback reply now.
             await asyncio.wait_for(asyncio.shield(handling), timeout=self.reply_timeout_seconds)
@@ -149,7 +156,6 @@ class WebsiteInput(RestInput):
             logger.warning("No reply within %.1f s; the visitor was given the clinic's phone number.",
                            self.reply_timeout_seconds)
             return []
-        except Exception as error:  # the visitor gets the fallback reply; the log gets the error, not the text
-            logger.error("Handling a message failed: %s", type(error).__name__)
+        except Exception:  # the visitor gets the fallback reply; log_failure has logged the error
             return []
         return collector.messages

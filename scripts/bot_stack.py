@@ -1,0 +1,67 @@
+"""Start the action server and one or more Rasa servers, as `make run` does, for tests and benchmarks.
+
+Several Rasa servers share one tracker store and lock store when the endpoints file says so
+(endpoints.production.yml: PostgreSQL and Redis); each gets its own port.
+"""
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.local_services import free_port  # noqa: E402
+
+RASA = str(Path(sys.executable).parent / "rasa")
+
+
+@dataclass
+class RunningBot:
+    rasa_urls: List[str]
+    actions_url: str
+    token: str
+    pids: Dict[str, int]
+    ready_seconds: float
+
+
+def _wait_until_ready(urls: List[str], timeout: float = 300) -> None:
+    subprocess.run([sys.executable, "scripts/wait_for.py", *urls, "--timeout", str(timeout)],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+@contextlib.contextmanager
+def running_bot(model: Path, endpoints: Path, environment: Dict[str, str], logs: Path,
+                instances: int = 1, actions_port: int = 0) -> Iterator[RunningBot]:
+    """The bot on free loopback ports until the block ends; `environment` fills the endpoints file."""
+    logs.mkdir(parents=True, exist_ok=True)
+    actions_port = actions_port or free_port()
+    rasa_ports = [free_port() for _ in range(instances)]
+    token = secrets.token_hex(16)
+    env = {**os.environ, **environment, "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
+           "SANIC_HOST": "127.0.0.1", "SANIC_REQUEST_MAX_SIZE": "65536", "SANIC_FALLBACK_ERROR_FORMAT": "json"}
+    commands = {"actions": [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]}
+    for number, port in enumerate(rasa_ports, start=1):
+        commands[f"rasa{number}"] = [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+                                     "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+                                     "--enable-api", "--auth-token", token]
+    started = time.monotonic()
+    processes = {name: subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(logs / f"{name}.log", "w"),
+                                        stderr=subprocess.STDOUT)
+                 for name, command in commands.items()}
+    try:
+        rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
+        actions_url = f"http://127.0.0.1:{actions_port}"
+        _wait_until_ready([f"{url}/" for url in rasa_urls] + [f"{actions_url}/health"])
+        yield RunningBot(rasa_urls, actions_url, token, {name: p.pid for name, p in processes.items()},
+                         time.monotonic() - started)
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=60)
