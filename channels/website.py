@@ -20,12 +20,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.content import get_content
+from channels import speedups
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.agent import Agent
 from rasa.core.channels.rest import RestInput
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
+speedups.validate_action_results_with_a_cached_validator()
 
 DEFAULT_MAX_MESSAGE_LENGTH = 1000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.5
