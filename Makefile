@@ -4,10 +4,15 @@ BIN := .venv/bin
 RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
 SPACY_PIPELINE := .spacy/en_exosome/meta.json
 ACTIONS_PORT ?= 5055
+# The endpoints file whose conversation store review and purge read (endpoints.production.yml for PostgreSQL).
+ENDPOINTS ?= endpoints.yml
 # TensorFlow's start-up chatter is not useful to anyone running these commands.
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Warnings from dependencies (deprecations) are not useful to anyone running these commands.
+export PYTHONWARNINGS := ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu purge clean help
+.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench soak import review purge clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -48,9 +53,9 @@ $(SPACY_PIPELINE): .venv/.installed scripts/build_spacy.py
 	@echo "==> building the spaCy pipeline"
 	@$(BIN)/python scripts/build_spacy.py
 
-## train: train the model if data, config or domain changed
+## train: validate, train if data/config/domain changed, refuse a worse model, load it into a running bot (FULL=1: from scratch)
 train: spacy
-	@$(BIN)/python scripts/train_if_stale.py
+	@$(BIN)/python scripts/train_if_stale.py $(if $(FULL),--full)
 
 ## validate: check training data, domain and content files
 validate: spacy
@@ -83,9 +88,26 @@ bench-nlu: train
 actions: install
 	SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTIONS_PORT)
 
+## bench: start the bot and print start-up, memory, latency and throughput (JSON and a table; about 6 minutes)
+bench: train services-deps
+	@$(BIN)/python scripts/bench.py
+
+## soak: 50 visitors for 5 minutes, then check every message was stored (MINUTES=5 to change)
+MINUTES ?= 5
+soak: train
+	@$(BIN)/python scripts/soak.py --minutes "$(MINUTES)"
+
+## import: add labelled examples from a CSV file (text,intent): make import FILE=review/unanswered.csv
+import: install
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/examples.csv (columns: text,intent)"; exit 2; }
+	@$(BIN)/python scripts/import_examples.py "$(FILE)"
+
+## review: write review/unanswered.csv with what visitors asked that the bot could not answer
+review: install
+	@$(BIN)/python scripts/review.py --endpoints "$(ENDPOINTS)"
+
 ## purge: delete conversations older than DAYS days (default 30) from the tracker store in ENDPOINTS
 DAYS ?= 30
-ENDPOINTS ?= endpoints.yml
 purge: install
 	@$(BIN)/python scripts/purge.py --days "$(DAYS)" --endpoints "$(ENDPOINTS)"
 

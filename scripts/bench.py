@@ -129,7 +129,8 @@ def main() -> None:
         actions_port = free_port()
         endpoints = folder / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {folder / 'conversations.db'}\n")
+                             f"tracker_store:\n  type: stores.sqlite_tracker_store.SQLiteTrackerStore\n"
+                             f"  db: {folder / 'conversations.db'}\n")
         print("==> benchmarking one Rasa server (SQLite), as make run starts it", file=sys.stderr)
         with running_bot(MODEL, endpoints, {}, folder / "single", actions_port=actions_port) as bot:
             results["single"] = measure(bot, texts, args.levels, args.requests, "single", parse=True)

@@ -44,7 +44,8 @@ def running_bot(model: Path, endpoints: Path, environment: Dict[str, str], logs:
     rasa_ports = [free_port() for _ in range(instances)]
     token = secrets.token_hex(16)
     env = {**os.environ, **environment, "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
-           "SANIC_HOST": "127.0.0.1", "SANIC_REQUEST_MAX_SIZE": "65536", "SANIC_FALLBACK_ERROR_FORMAT": "json"}
+           "SANIC_HOST": "127.0.0.1", "SANIC_REQUEST_MAX_SIZE": "65536", "SANIC_FALLBACK_ERROR_FORMAT": "json",
+           "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
     commands = {"actions": [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]}
     for number, port in enumerate(rasa_ports, start=1):
         commands[f"rasa{number}"] = [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),

@@ -4,6 +4,10 @@ from pathlib import Path
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
+from stores.sqlite_tracker_store import SQLiteTrackerStore
+
+SQLITE_STORE = "stores.sqlite_tracker_store.SQLiteTrackerStore"
+
 
 class NoConversations(Exception):
     """The endpoints file names no SQL tracker store, or its database does not exist yet."""
@@ -14,9 +18,13 @@ def open_tracker_store(endpoints: Path) -> SQLTrackerStore:
     if not endpoints.is_file():
         raise NoConversations(f"{endpoints}: no such endpoints file")
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or str(config.type).upper() != "SQL":
-        raise NoConversations(f"{endpoints}: 'tracker_store' must be of type SQL (SQLite or PostgreSQL)")
+    if config is None or (str(config.type).upper() != "SQL" and config.type != SQLITE_STORE):
+        raise NoConversations(f"{endpoints}: 'tracker_store' must be of type SQL or {SQLITE_STORE}")
     settings = dict(config.kwargs)
+    if config.type == SQLITE_STORE:
+        settings["dialect"] = "sqlite"
     if settings.get("dialect", "sqlite") == "sqlite" and not Path(settings.get("db", "rasa.db")).is_file():
         raise NoConversations(f"no conversations yet: {settings.get('db', 'rasa.db')} does not exist")
+    if config.type == SQLITE_STORE:
+        return SQLiteTrackerStore(**settings)
     return SQLTrackerStore(host=config.url, **settings)

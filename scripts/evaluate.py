@@ -30,7 +30,10 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
 async def parse_all(model: Path, texts: List[str]) -> List[dict]:
     """The model's parse of each text, as `/model/parse` returns it."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)
+    logging.disable(logging.WARNING)
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 
@@ -90,16 +93,19 @@ def write_misclassified(path: Path, examples, predictions) -> None:
                 writer.writerow([text, label, name, f"{confidence:.3f}"])
 
 
+def evaluate_model(model: Path, nlu: Path) -> Tuple[Dict[str, float], Dict[str, Dict[str, float]]]:
+    """The model's summary metrics and per-intent report on the examples in `nlu`."""
+    examples = load_examples(nlu)
+    predictions = top_intents(asyncio.run(parse_all(model, [text for text, _ in examples])))
+    return score(examples, predictions), per_intent_report(examples, predictions)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "exosome-bot.tar.gz")
     parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "nlu" / "test_nlu.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "heldout")
     args = parser.parse_args()
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    logging.disable(logging.WARNING)
 
     examples = load_examples(args.nlu)
     parsed = asyncio.run(parse_all(args.model, [text for text, _ in examples]))

@@ -14,6 +14,8 @@ MODEL="${MODEL:-models/exosome-bot.tar.gz}"
 # Conversations (SQLite) and generated settings; ENDPOINTS picks another endpoints file.
 STATE_DIR="${STATE_DIR:-.state}"
 export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST" PYTHONWARNINGS=ignore
+# One TensorFlow thread per server: messages are small, and threads only compete for the cores.
+export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 # Requests bigger than this are refused by the web server before anything reads them.
 export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-65536}" SANIC_FALLBACK_ERROR_FORMAT=json
 # The HTTP API (/status, /model, /conversations) answers only calls with this token.

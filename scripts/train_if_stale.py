@@ -1,27 +1,54 @@
-"""Train the bot only when its training inputs changed since the last training.
+"""Train the bot safely, and only when its training inputs changed since the last training.
 
-The inputs are the data, config, domain, custom NLU components and pinned
-dependencies. Their SHA-256 is stored next to the model; when it matches, the
-existing model is kept and nothing is trained.
+    python scripts/train_if_stale.py [--full] [--no-gate]      (or: make train, make train FULL=1)
+
+1. The inputs (data, config, domain, custom NLU components, pinned dependencies) are hashed; when
+   the hash matches the one stored next to the serving model, nothing is done.
+2. `rasa data validate` checks the data; a problem stops here, naming the file.
+3. A candidate model is trained into models/candidate/: when only training examples, rules or
+   stories changed, by finetuning the serving model (`rasa train --finetune`, a tenth of the
+   epochs: under a minute); after a change to config, domain or components, from scratch.
+4. The candidate is scored on the held-out split tests/nlu/test_nlu.yml. If its in-scope accuracy
+   or out-of-scope recall is more than one point below the serving model's, it is refused: the
+   per-intent differences are printed and the serving model stays.
+5. An accepted candidate becomes models/exosome-bot.tar.gz, and a running bot (RASA_URL, default
+   http://127.0.0.1:5005) loads it without a restart (PUT /model with the API token).
 """
+import argparse
+import fcntl
 import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, List
+from typing import Dict, Iterable, List, Optional
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 MODEL_NAME = "exosome-bot"
 INPUTS = ["config.yml", "domain.yml", "requirements.lock", "data", "components"]
+# A change to any of these means the model must be trained from scratch.
+STRUCTURE = ["config.yml", "domain.yml", "requirements.lock", "components"]
+HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+ALLOWED_DROP = 0.01
+FINETUNE_EPOCH_FRACTION = "0.1"
 
 
-def input_files(root: Path = ROOT) -> List[Path]:
+class TrainingRefused(Exception):
+    """The data is invalid or the new model is worse than the serving one; the text says why."""
+
+
+def input_files(names: Iterable[str] = INPUTS, data_dir: Path = ROOT / "data") -> List[Path]:
     """Every file whose content changes what training produces."""
     files: List[Path] = []
-    for name in INPUTS:
-        path = root / name
+    for name in names:
+        path = data_dir if name == "data" else ROOT / name
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         elif path.is_file():
@@ -29,10 +56,10 @@ def input_files(root: Path = ROOT) -> List[Path]:
     return files
 
 
-def fingerprint(files: Iterable[Path], root: Path = ROOT) -> str:
+def fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.relative_to(root)).encode())
+        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -41,31 +68,150 @@ def model_path(models_dir: Path) -> Path:
     return models_dir / f"{MODEL_NAME}.tar.gz"
 
 
+def _stamp(models_dir: Path, kind: str) -> Path:
+    return models_dir / f"{MODEL_NAME}.{kind}"
+
+
+def _read_stamp(models_dir: Path, kind: str) -> Optional[str]:
+    stamp = _stamp(models_dir, kind)
+    return stamp.read_text().strip() if stamp.exists() else None
+
+
 def is_stale(models_dir: Path, current: str) -> bool:
-    stamp = models_dir / f"{MODEL_NAME}.fingerprint"
-    if not model_path(models_dir).exists() or not stamp.exists():
+    return not model_path(models_dir).exists() or _read_stamp(models_dir, "fingerprint") != current
+
+
+def _rasa(*arguments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    return subprocess.run([str(Path(sys.executable).parent / "rasa"), *arguments], cwd=ROOT, env=env)
+
+
+def validate_data(data_dir: Path) -> None:
+    print("==> checking the training data and domain (rasa data validate)", flush=True)
+    if _rasa("data", "validate", "--fail-on-warnings", "--data", str(data_dir)).returncode != 0:
+        raise TrainingRefused("the training data has problems: see the file names and lines above; nothing was trained")
+
+
+def train_candidate(models_dir: Path, data_dir: Path, finetune: bool) -> Path:
+    candidate_dir = models_dir / "candidate"
+    shutil.rmtree(candidate_dir, ignore_errors=True)
+    arguments = ["train", "--fixed-model-name", MODEL_NAME, "--out", str(candidate_dir), "--data", str(data_dir)]
+    if finetune:
+        print("==> only examples, rules or stories changed: finetuning the serving model (under a minute)", flush=True)
+        arguments += ["--finetune", str(model_path(models_dir)), "--epoch-fraction", FINETUNE_EPOCH_FRACTION]
+    else:
+        print("==> training from scratch (config, domain or components changed; a few minutes on 2 cores)", flush=True)
+    if _rasa(*arguments).returncode != 0:
+        raise TrainingRefused("training failed: see the messages above; the serving model is unchanged")
+    return model_path(candidate_dir)
+
+
+def evaluate(model: Path) -> Dict:
+    from scripts.evaluate import evaluate_model
+
+    print(f"==> scoring the new model on the held-out split ({HELD_OUT.relative_to(ROOT)})", flush=True)
+    summary, per_intent = evaluate_model(model, HELD_OUT)
+    return {"summary": summary, "per_intent": per_intent}
+
+
+def regressions(old: Dict, new: Dict) -> List[str]:
+    """What dropped by more than the allowed point, with the per-intent F1 differences."""
+    dropped = [f"{name}: {old['summary'][name]:.1%} -> {new['summary'][name]:.1%}"
+               for name in ("in_scope_accuracy", "out_of_scope_recall")
+               if new["summary"][name] < old["summary"][name] - ALLOWED_DROP]
+    if not dropped:
+        return []
+    def f1(report: Dict, intent: str) -> float:
+        return report["per_intent"].get(intent, {}).get("f1-score", 0.0)
+
+    intents = [name for name, value in old["per_intent"].items() if isinstance(value, dict) and not name.endswith(" avg")]
+    changes = sorted((f1(new, intent) - f1(old, intent), intent) for intent in intents)
+    dropped += [f"  {intent}: F1 {f1(old, intent):.2f} -> {f1(new, intent):.2f}"
+                for change, intent in changes if abs(change) >= 0.005]
+    return dropped
+
+
+def hot_swap(model: Path) -> None:
+    """Load the model into the running bot, if there is one; conversations carry on."""
+    from scripts.auth_token import auth_token
+
+    url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    try:
+        reply = requests.put(f"{url}/model", params={"token": auth_token()}, json={"model_file": str(model.resolve())},
+                             timeout=120)
+    except requests.ConnectionError:
+        print(f"==> no bot running at {url}: the next `make run` serves the new model")
+        return
+    if reply.status_code == 204:
+        print(f"==> the running bot at {url} now serves the new model (no restart)")
+    else:
+        print(f"==> warning: the running bot at {url} did not load the new model ({reply.status_code}): restart make run")
+
+
+def train(models_dir: Path = ROOT / "models", full: bool = False, gate: bool = True, swap: bool = False,
+          data_dir: Path = ROOT / "data") -> Path:
+    """Train if needed, refusing a model that is worse than the serving one; return the serving model."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / ".training.lock", "w") as lock:
+        if not _try_lock(lock):
+            print("==> another training of this bot is running: waiting for it to finish", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train(models_dir, full, gate, swap, data_dir)
+
+
+def _try_lock(lock_file) -> bool:
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
-    return stamp.read_text().strip() != current
+    except BlockingIOError:
+        return False
 
 
-def train(models_dir: Path = ROOT / "models") -> Path:
-    """Train if needed and return the path of the up-to-date model."""
-    current = fingerprint(input_files())
-    if not is_stale(models_dir, current):
+def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path) -> Path:
+    current = fingerprint(input_files(data_dir=data_dir))
+    if not full and not is_stale(models_dir, current):
         print(f"==> model is up to date: {model_path(models_dir)} (data, config and domain unchanged)")
         return model_path(models_dir)
-    print("==> data, config or domain changed: training (a few minutes on 2 cores)")
-    start = time.monotonic()
-    rasa = Path(sys.executable).parent / "rasa"
-    command = [str(rasa), "train", "--fixed-model-name", MODEL_NAME, "--out", str(models_dir)]
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    result = subprocess.run(command, cwd=ROOT, env=env)
-    if result.returncode != 0:
-        sys.exit(f"error: training failed (rasa train exited with {result.returncode}); see the messages above")
-    (models_dir / f"{MODEL_NAME}.fingerprint").write_text(current + "\n")
-    print(f"==> trained {model_path(models_dir)} in {time.monotonic() - start:.0f} s")
+    started = time.monotonic()
+    validate_data(data_dir)
+    structure = fingerprint(input_files(STRUCTURE))
+    finetune = not full and model_path(models_dir).exists() and _read_stamp(models_dir, "structure") == structure
+    candidate = train_candidate(models_dir, data_dir, finetune)
+    trained_seconds = time.monotonic() - started
+    scores = evaluate(candidate)
+    print(f"    in-scope accuracy {scores['summary']['in_scope_accuracy']:.1%}, "
+          f"out-of-scope recall {scores['summary']['out_of_scope_recall']:.1%}")
+    previous = _stamp(models_dir, "scores.json")
+    if gate and previous.exists() and model_path(models_dir).exists():
+        dropped = regressions(json.loads(previous.read_text()), scores)
+        if dropped:
+            raise TrainingRefused("the new model is worse than the serving one, so it was not installed:\n"
+                                  + "\n".join(dropped) + f"\nIt is kept in {candidate} for inspection. Check the "
+                                  "examples you added (a wrong intent?), or train from scratch: make train FULL=1")
+    os.replace(candidate, model_path(models_dir))
+    _stamp(models_dir, "fingerprint").write_text(current + "\n")
+    _stamp(models_dir, "structure").write_text(structure + "\n")
+    previous.write_text(json.dumps(scores, indent=1) + "\n")
+    print(f"==> trained {model_path(models_dir)} in {trained_seconds:.0f} s "
+          f"({'finetuned' if finetune else 'from scratch'}), scored in {time.monotonic() - started - trained_seconds:.0f} s")
+    if swap:
+        hot_swap(model_path(models_dir))
     return model_path(models_dir)
 
 
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="train from scratch even if only examples changed")
+    parser.add_argument("--no-gate", action="store_true", help="install the new model even if it scores worse")
+    parser.add_argument("--no-swap", action="store_true", help="do not load the new model into a running bot")
+    args = parser.parse_args()
+    try:
+        train(full=args.full, gate=not args.no_gate, swap=not args.no_swap)
+    except TrainingRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    train()
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Soak test: many visitors chatting for a few minutes; afterwards every message must be in the tracker store.
+
+    .venv/bin/python scripts/soak.py [--minutes 5] [--concurrency 50]     (or: make soak)
+
+Starts the bot as `make run` does (SQLite) on free ports, runs the load, then reads the stored
+conversations and prints JSON: messages sent, errors, "call us" replies (no answer within the
+website channel's reply timeout), throughput, and messages missing from storage.
+Exits 1 if there was any error or any message is missing.
+"""
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.content import get_content  # noqa: E402
+from scripts.bench import MODEL, TURNS_PER_CONVERSATION, percentile, rss_mb as process_rss_mb  # noqa: E402
+from scripts.bot_stack import running_bot  # noqa: E402
+from scripts.conversations import open_tracker_store  # noqa: E402
+from scripts.local_services import free_port  # noqa: E402
+from tests.nlu_data import examples_by_intent  # noqa: E402
+
+
+async def chat_until(deadline: float, url: str, texts: list, concurrency: int) -> tuple:
+    sent: Counter = Counter()
+    errors, latencies, call_us = 0, [], 0
+    unavailable = get_content().with_clinic(get_content().messages["unavailable"])
+
+    async def visitor(number: int, session: aiohttp.ClientSession) -> None:
+        nonlocal errors, call_us
+        turn = 0
+        while time.monotonic() < deadline:
+            sender = f"soak-{number}-{turn // TURNS_PER_CONVERSATION}"
+            started = time.perf_counter()
+            try:
+                async with session.post(url, json={"sender": sender, "message": texts[(number + turn) % len(texts)]}) as r:
+                    replies = await r.json()
+                    if r.status != 200 or not replies:
+                        errors += 1
+                    elif replies[0].get("text") == unavailable:
+                        call_us += 1
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                errors += 1
+            latencies.append((time.perf_counter() - started) * 1000)
+            sent[sender] += 1
+            turn += 1
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency),
+                                     timeout=aiohttp.ClientTimeout(total=120)) as session:
+        await asyncio.gather(*(visitor(n, session) for n in range(concurrency)))
+    return sent, errors, latencies, call_us
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    texts = [t for ts in examples_by_intent([ROOT / "tests" / "nlu" / "test_nlu.yml"]).values() for t in ts]
+    with tempfile.TemporaryDirectory(prefix="exosome-soak-") as folder:
+        folder = Path(folder)
+        actions_port = free_port()
+        endpoints = folder / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                             "tracker_store:\n  type: stores.sqlite_tracker_store.SQLiteTrackerStore\n"
+                             f"  db: {folder / 'conversations.db'}\n")
+        with running_bot(MODEL, endpoints, {}, folder / "logs", actions_port=actions_port) as bot:
+            print(f"==> {args.concurrency} visitors for {args.minutes:g} minutes", file=sys.stderr)
+            started = time.monotonic()
+            sent, errors, latencies, call_us = asyncio.run(chat_until(started + args.minutes * 60,
+                                                             f"{bot.rasa_urls[0]}/webhooks/rest/webhook",
+                                                             texts, args.concurrency))
+            seconds = time.monotonic() - started
+            rss_mb = {name: process_rss_mb(pid) for name, pid in bot.pids.items()}
+            time.sleep(5)  # turns answered with the "call us" reply may still be finishing
+        store = open_tracker_store(endpoints)
+        with store.session_scope() as session:
+            rows = session.query(store.SQLEvent.sender_id).filter(store.SQLEvent.type_name == "user").all()
+        stored = Counter(sender for (sender,) in rows)
+    missing = sum(max(0, count - stored[sender]) for sender, count in sent.items())
+    result = {"minutes": args.minutes, "concurrency": args.concurrency, "messages": sum(sent.values()),
+              "conversations": len(sent), "errors": errors, "call_us_replies": call_us, "missing_from_tracker_store": missing,
+              "throughput_per_s": round(sum(sent.values()) / seconds, 1),
+              "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "rss_mb_after": rss_mb}
+    print(json.dumps(result))
+    return 0 if errors == 0 and missing == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

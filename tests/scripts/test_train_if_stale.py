@@ -1,0 +1,70 @@
+"""Safe retraining (scripts/train_if_stale.py): a worse model is refused, an accepted one is loaded live."""
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts import train_if_stale
+from scripts.train_if_stale import TrainingRefused, hot_swap, regressions
+from tests.visitor import Visitor
+
+ROOT = Path(__file__).resolve().parents[2]
+SWAPPED = {"ask_skin_rejuvenation": "ask_hair_restoration", "ask_hair_restoration": "ask_pigmentation",
+           "ask_pigmentation": "ask_wound_healing", "ask_wound_healing": "ask_skin_rejuvenation"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def scores(in_scope: float, oos: float, f1: dict) -> dict:
+    return {"summary": {"in_scope_accuracy": in_scope, "out_of_scope_recall": oos},
+            "per_intent": {**{intent: {"f1-score": value} for intent, value in f1.items()}, "accuracy": in_scope}}
+
+
+def test_a_drop_of_up_to_one_point_is_accepted_and_more_is_reported_per_intent():
+    old = scores(0.92, 0.95, {"greet": 0.95, "ask_cost": 0.90})
+    assert regressions(old, scores(0.911, 0.941, {"greet": 0.95, "ask_cost": 0.89})) == []
+    dropped = regressions(old, scores(0.90, 0.95, {"greet": 0.95, "ask_cost": 0.70}))
+    assert dropped[0] == "in_scope_accuracy: 92.0% -> 90.0%"
+    assert "  ask_cost: F1 0.90 -> 0.70" in dropped and not any("greet" in line for line in dropped)
+
+
+def test_a_model_trained_on_damaged_data_is_refused_and_the_serving_model_stays(trained_model, tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    for stamp in trained_model.parent.glob(f"{train_if_stale.MODEL_NAME}.*"):
+        shutil.copy(stamp, models / stamp.name)
+    serving = sha256(models / trained_model.name)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    treatments = data / "nlu" / "faq_treatments.yml"
+    content = yaml.safe_load(treatments.read_text())
+    for block in content["nlu"]:
+        block["intent"] = SWAPPED.get(block["intent"], block["intent"])  # four topics' examples under wrong labels
+    treatments.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+
+    with pytest.raises(TrainingRefused) as refusal:
+        train_if_stale.train(models_dir=models, data_dir=data)
+
+    message = str(refusal.value)
+    assert "in_scope_accuracy" in message and "ask_skin_rejuvenation: F1" in message
+    assert sha256(models / trained_model.name) == serving
+    assert (models / "candidate" / trained_model.name).exists()
+
+
+def test_an_accepted_model_is_loaded_into_the_running_bot_and_conversations_carry_on(stack, trained_model, monkeypatch,
+                                                                                   capsys):
+    visitor = Visitor(stack.rasa_url)
+    visitor.say("/session_start")
+    assert visitor.texts("what are exosomes")[0].startswith("Exosomes")
+    monkeypatch.setenv("RASA_URL", stack.rasa_url)
+    monkeypatch.setenv("RASA_AUTH_TOKEN", stack.token)
+
+    hot_swap(trained_model)
+
+    assert "now serves the new model" in capsys.readouterr().out
+    from actions.content import get_content
+    assert visitor.texts("yes")[0] == get_content().answers["ask_what_are_exosomes"].detail
