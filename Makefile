@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench soak import review purge clean help
+.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -88,6 +88,10 @@ bench-nlu: train
 actions: install
 	SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTIONS_PORT)
 
+## bench-train: time training from scratch and after adding a handful of examples (about 5 minutes)
+bench-train: spacy
+	@$(BIN)/python scripts/bench_train.py
+
 ## bench: start the bot and print start-up, memory, latency and throughput (JSON and a table; about 6 minutes)
 bench: train services-deps
 	@$(BIN)/python scripts/bench.py
@@ -101,6 +105,11 @@ soak: train
 import: install
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/examples.csv (columns: text,intent)"; exit 2; }
 	@$(BIN)/python scripts/import_examples.py "$(FILE)"
+
+## add-topic: add a new question with its answer, examples and rule: make add-topic FILE=topics/your_topic.yml
+add-topic: install
+	@test -n "$(FILE)" || { echo "usage: make add-topic FILE=topics/your_topic.yml (see topics/example_before_after_photos.yml)"; exit 2; }
+	@$(BIN)/python scripts/add_topic.py "$(FILE)"
 
 ## review: write review/unanswered.csv with what visitors asked that the bot could not answer
 review: install

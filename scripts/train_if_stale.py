@@ -149,14 +149,14 @@ def hot_swap(model: Path) -> None:
 
 
 def train(models_dir: Path = ROOT / "models", full: bool = False, gate: bool = True, swap: bool = False,
-          data_dir: Path = ROOT / "data") -> Path:
+          data_dir: Path = ROOT / "data", timings: Optional[Dict] = None) -> Path:
     """Train if needed, refusing a model that is worse than the serving one; return the serving model."""
     models_dir.mkdir(parents=True, exist_ok=True)
     with open(models_dir / ".training.lock", "w") as lock:
         if not _try_lock(lock):
             print("==> another training of this bot is running: waiting for it to finish", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        return _train(models_dir, full, gate, swap, data_dir)
+        return _train(models_dir, full, gate, swap, data_dir, timings if timings is not None else {})
 
 
 def _try_lock(lock_file) -> bool:
@@ -167,7 +167,7 @@ def _try_lock(lock_file) -> bool:
         return False
 
 
-def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path) -> Path:
+def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path, timings: Dict) -> Path:
     current = fingerprint(input_files(data_dir=data_dir))
     if not full and not is_stale(models_dir, current):
         print(f"==> model is up to date: {model_path(models_dir)} (data, config and domain unchanged)")
@@ -179,6 +179,8 @@ def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path)
     candidate = train_candidate(models_dir, data_dir, finetune)
     trained_seconds = time.monotonic() - started
     scores = evaluate(candidate)
+    timings.update(mode="finetune" if finetune else "full", train_seconds=round(trained_seconds, 1),
+                   score_seconds=round(time.monotonic() - started - trained_seconds, 1), scores=scores["summary"])
     print(f"    in-scope accuracy {scores['summary']['in_scope_accuracy']:.1%}, "
           f"out-of-scope recall {scores['summary']['out_of_scope_recall']:.1%}")
     previous = _stamp(models_dir, "scores.json")
