@@ -1,6 +1,5 @@
 """Shared fixtures: action-test helpers, and one trained model for the whole test run."""
 import os
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from scripts import train_if_stale
+from scripts.local_services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,12 +57,6 @@ def make_tracker(
 def trained_model() -> Path:
     """The model trained on data/ (trained once per run, or reused if its inputs are unchanged)."""
     return train_if_stale.train(ROOT / "models")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
