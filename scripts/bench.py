@@ -23,7 +23,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.bot_stack import RunningBot, running_bot  # noqa: E402
+from scripts.bot_stack import RunningBot, running_bot, sqlite_endpoints  # noqa: E402
 from scripts.local_services import free_port, postgres_and_redis  # noqa: E402
 from tests.nlu_data import examples_by_intent  # noqa: E402
 
@@ -127,10 +127,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="exosome-bench-") as folder:
         folder = Path(folder)
         actions_port = free_port()
-        endpoints = folder / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                             f"tracker_store:\n  type: stores.sqlite_tracker_store.SQLiteTrackerStore\n"
-                             f"  db: {folder / 'conversations.db'}\n")
+        endpoints = sqlite_endpoints(folder, actions_port)
         print("==> benchmarking one Rasa server (SQLite), as make run starts it", file=sys.stderr)
         with running_bot(MODEL, endpoints, {}, folder / "single", actions_port=actions_port) as bot:
             results["single"] = measure(bot, texts, args.levels, args.requests, "single", parse=True)

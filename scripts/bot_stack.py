@@ -30,6 +30,15 @@ class RunningBot:
     ready_seconds: float
 
 
+def sqlite_endpoints(folder: Path, actions_port: int) -> Path:
+    """An endpoints file like endpoints.yml: this action server port, and a conversation database in `folder`."""
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                         "tracker_store:\n  type: stores.sqlite_tracker_store.SQLiteTrackerStore\n"
+                         f"  db: {folder / 'conversations.db'}\n")
+    return endpoints
+
+
 def _wait_until_ready(urls: List[str], timeout: float = 300) -> None:
     subprocess.run([sys.executable, "scripts/wait_for.py", *urls, "--timeout", str(timeout)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from actions.content import get_content  # noqa: E402
 from scripts.bench import MODEL, TURNS_PER_CONVERSATION, percentile, rss_mb as process_rss_mb  # noqa: E402
-from scripts.bot_stack import running_bot  # noqa: E402
+from scripts.bot_stack import running_bot, sqlite_endpoints  # noqa: E402
 from scripts.conversations import open_tracker_store  # noqa: E402
 from scripts.local_services import free_port  # noqa: E402
 from tests.nlu_data import examples_by_intent  # noqa: E402
@@ -68,10 +68,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="exosome-soak-") as folder:
         folder = Path(folder)
         actions_port = free_port()
-        endpoints = folder / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                             "tracker_store:\n  type: stores.sqlite_tracker_store.SQLiteTrackerStore\n"
-                             f"  db: {folder / 'conversations.db'}\n")
+        endpoints = sqlite_endpoints(folder, actions_port)
         with running_bot(MODEL, endpoints, {}, folder / "logs", actions_port=actions_port) as bot:
             print(f"==> {args.concurrency} visitors for {args.minutes:g} minutes", file=sys.stderr)
             started = time.monotonic()
