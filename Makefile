@@ -53,9 +53,9 @@ $(SPACY_PIPELINE): .venv/.installed scripts/build_spacy.py
 	@echo "==> building the spaCy pipeline"
 	@$(BIN)/python scripts/build_spacy.py
 
-## train: validate, train if data/config/domain changed, refuse a worse model, load it into a running bot (FULL=1: from scratch)
+## train: validate, train if inputs changed, refuse a worse model, load it into a running bot (FULL=1, FORCE=1: see README)
 train: spacy
-	@$(BIN)/python scripts/train_if_stale.py $(if $(FULL),--full)
+	@$(BIN)/python scripts/train_if_stale.py $(if $(FULL),--full) $(if $(FORCE),--no-gate)
 
 ## validate: check training data, domain and content files
 validate: spacy

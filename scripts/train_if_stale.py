@@ -4,7 +4,7 @@
 
 1. The inputs (data, config, domain, custom NLU components, pinned dependencies) are hashed; when
    the hash matches the one stored next to the serving model, nothing is done.
-2. `rasa data validate` checks the data; a problem stops here, naming the file.
+2. `rasa data validate` checks the data while training runs; a problem stops everything, naming the file.
 3. A candidate model is trained into models/candidate/: when only training examples, rules or
    stories changed, by finetuning the serving model (`rasa train --finetune`, a tenth of the
    epochs: under a minute); after a change to config, domain or components, from scratch.
@@ -81,18 +81,28 @@ def is_stale(models_dir: Path, current: str) -> bool:
     return not model_path(models_dir).exists() or _read_stamp(models_dir, "fingerprint") != current
 
 
-def _rasa(*arguments: str) -> subprocess.CompletedProcess:
+def _rasa(*arguments: str, **popen: object) -> subprocess.Popen:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    return subprocess.run([str(Path(sys.executable).parent / "rasa"), *arguments], cwd=ROOT, env=env)
+    return subprocess.Popen([str(Path(sys.executable).parent / "rasa"), *arguments], cwd=ROOT, env=env, **popen)
 
 
-def validate_data(data_dir: Path) -> None:
+def start_validation(data_dir: Path) -> subprocess.Popen:
+    """`rasa data validate`, run beside the training (it takes a core for about ten seconds)."""
     print("==> checking the training data and domain (rasa data validate)", flush=True)
-    if _rasa("data", "validate", "--fail-on-warnings", "--data", str(data_dir)).returncode != 0:
-        raise TrainingRefused("the training data has problems: see the file names and lines above; nothing was trained")
+    return _rasa("data", "validate", "--fail-on-warnings", "--data", str(data_dir),
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def train_candidate(models_dir: Path, data_dir: Path, finetune: bool) -> Path:
+def finish_validation(validation: subprocess.Popen) -> None:
+    output, _ = validation.communicate()
+    if validation.returncode != 0:
+        print(output[-6000:])
+        raise TrainingRefused("the training data has problems: see the file names and lines above; "
+                              "the serving model is unchanged")
+    print("==> training data and domain: OK", flush=True)
+
+
+def train_candidate(models_dir: Path, data_dir: Path, finetune: bool, validation: subprocess.Popen) -> Path:
     candidate_dir = models_dir / "candidate"
     shutil.rmtree(candidate_dir, ignore_errors=True)
     arguments = ["train", "--fixed-model-name", MODEL_NAME, "--out", str(candidate_dir), "--data", str(data_dir)]
@@ -101,7 +111,12 @@ def train_candidate(models_dir: Path, data_dir: Path, finetune: bool) -> Path:
         arguments += ["--finetune", str(model_path(models_dir)), "--epoch-fraction", FINETUNE_EPOCH_FRACTION]
     else:
         print("==> training from scratch (config, domain or components changed; a few minutes on 2 cores)", flush=True)
-    if _rasa(*arguments).returncode != 0:
+    training = _rasa(*arguments)
+    while training.poll() is None:
+        if validation.poll() not in (None, 0):  # bad data: no point finishing the training
+            training.terminate()
+        time.sleep(0.5)
+    if training.returncode != 0:
         raise TrainingRefused("training failed: see the messages above; the serving model is unchanged")
     return model_path(candidate_dir)
 
@@ -173,10 +188,13 @@ def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path,
         print(f"==> model is up to date: {model_path(models_dir)} (data, config and domain unchanged)")
         return model_path(models_dir)
     started = time.monotonic()
-    validate_data(data_dir)
+    validation = start_validation(data_dir)
     structure = fingerprint(input_files(STRUCTURE))
     finetune = not full and model_path(models_dir).exists() and _read_stamp(models_dir, "structure") == structure
-    candidate = train_candidate(models_dir, data_dir, finetune)
+    try:
+        candidate = train_candidate(models_dir, data_dir, finetune, validation)
+    finally:
+        finish_validation(validation)
     trained_seconds = time.monotonic() - started
     scores = evaluate(candidate)
     timings.update(mode="finetune" if finetune else "full", train_seconds=round(trained_seconds, 1),

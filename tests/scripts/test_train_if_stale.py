@@ -68,3 +68,20 @@ def test_an_accepted_model_is_loaded_into_the_running_bot_and_conversations_carr
     assert "now serves the new model" in capsys.readouterr().out
     from actions.content import get_content
     assert visitor.texts("yes")[0] == get_content().answers["ask_what_are_exosomes"].detail
+
+
+def test_invalid_training_data_stops_the_training_and_names_the_problem(trained_model, tmp_path, capsys):
+    models = tmp_path / "models"
+    models.mkdir()
+    for stamp in trained_model.parent.glob(f"{train_if_stale.MODEL_NAME}.*"):
+        shutil.copy(stamp, models / stamp.name)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / "nlu" / "smalltalk.yml").open("a") as nlu:
+        nlu.write("\n  - intent: ask_about_parking_fines\n    examples: |\n      - who pays my parking fine\n")
+
+    with pytest.raises(TrainingRefused, match="the training data has problems"):
+        train_if_stale.train(models_dir=models, data_dir=data)
+
+    assert "ask_about_parking_fines" in capsys.readouterr().out
+    assert sha256(models / trained_model.name) == sha256(trained_model)
