@@ -10,19 +10,23 @@ for whole turns (NLU, dialogue policies, action server, tracker store), all on 1
 """
 import argparse
 import asyncio
+import itertools
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.content import get_content  # noqa: E402
 from scripts.bot_stack import RunningBot, running_bot, sqlite_endpoints  # noqa: E402
 from scripts.local_services import free_port, postgres_and_redis  # noqa: E402
 from tests.nlu_data import examples_by_intent  # noqa: E402
@@ -63,34 +67,58 @@ async def parse_latency(bot: RunningBot, texts: List[str], count: int) -> Dict[s
     return summary(latencies, time.perf_counter() - started, 0)
 
 
-async def webhook_load(urls: List[str], texts: List[str], concurrency: int, count: int, run: str) -> Dict[str, float]:
-    """`concurrency` visitors each asking questions one after another until `count` replies came back."""
-    latencies: List[float] = []
-    errors = 0
-    queue = iter(range(count))
+@dataclass
+class Load:
+    """What a run of simulated visitors saw."""
+    latencies_ms: List[float] = field(default_factory=list)
+    errors: int = 0
+    call_us_replies: int = 0  # "call us" answers: no reply within the website channel's timeout
+    sent_by_sender: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+async def visitors_chat(urls: List[str], texts: List[str], concurrency: int, run: str,
+                        count: Optional[int] = None, deadline: Optional[float] = None) -> Load:
+    """`concurrency` visitors asking questions one after another, until `count` turns or the monotonic `deadline`.
+
+    A real visitor asks a handful of questions: each starts a new conversation every TURNS_PER_CONVERSATION.
+    Turns go to the `urls` in turn, as a round-robin load balancer would send them.
+    """
+    load = Load()
+    turns = iter(range(count)) if count is not None else itertools.count()
+    unavailable = get_content().with_clinic(get_content().messages["unavailable"])
 
     async def visitor(number: int, session: aiohttp.ClientSession) -> None:
-        nonlocal errors
-        for sent_by_me, turn in enumerate(queue):
-            # A real visitor asks a handful of questions: a new conversation every TURNS_PER_CONVERSATION.
-            sender = f"bench-{run}-{concurrency}-{number}-{sent_by_me // TURNS_PER_CONVERSATION}"
-            url = f"{urls[turn % len(urls)]}/webhooks/rest/webhook"
+        for asked, turn in enumerate(turns):
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            sender = f"{run}-{concurrency}-{number}-{asked // TURNS_PER_CONVERSATION}"
             sent = time.perf_counter()
             try:
-                async with session.post(url, json={"sender": sender, "message": texts[turn % len(texts)]}) as reply:
-                    body = await reply.json()
-                    if reply.status != 200 or not body:
-                        errors += 1
-            except aiohttp.ClientError:
-                errors += 1
-            latencies.append((time.perf_counter() - sent) * 1000)
+                async with session.post(f"{urls[turn % len(urls)]}/webhooks/rest/webhook",
+                                        json={"sender": sender, "message": texts[turn % len(texts)]}) as reply:
+                    replies = await reply.json()
+                    if reply.status != 200 or not replies:
+                        load.errors += 1
+                    elif replies[0].get("text") == unavailable:
+                        load.call_us_replies += 1
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                load.errors += 1
+            load.latencies_ms.append((time.perf_counter() - sent) * 1000)
+            load.sent_by_sender[sender] += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
         started = time.perf_counter()
         await asyncio.gather(*(visitor(n, session) for n in range(concurrency)))
-        seconds = time.perf_counter() - started
-    return summary(latencies, seconds, errors)
+        load.seconds = time.perf_counter() - started
+    return load
+
+
+async def webhook_load(urls: List[str], texts: List[str], concurrency: int, count: int, run: str) -> Dict[str, float]:
+    """Latency and throughput of `count` turns from `concurrency` visitors."""
+    load = await visitors_chat(urls, texts, concurrency, f"bench-{run}", count=count)
+    return summary(load.latencies_ms, load.seconds, load.errors)
 
 
 def measure(bot: RunningBot, texts: List[str], levels: List[int], count: int, run: str, parse: bool) -> Dict:

@@ -16,47 +16,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import aiohttp
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.content import get_content  # noqa: E402
-from scripts.bench import MODEL, TURNS_PER_CONVERSATION, percentile, rss_mb as process_rss_mb  # noqa: E402
+from scripts.bench import MODEL, percentile, rss_mb as process_rss_mb, visitors_chat  # noqa: E402
 from scripts.bot_stack import running_bot, sqlite_endpoints  # noqa: E402
 from scripts.conversations import open_tracker_store  # noqa: E402
 from scripts.local_services import free_port  # noqa: E402
 from tests.nlu_data import examples_by_intent  # noqa: E402
-
-
-async def chat_until(deadline: float, url: str, texts: list, concurrency: int) -> tuple:
-    sent: Counter = Counter()
-    errors, latencies, call_us = 0, [], 0
-    unavailable = get_content().with_clinic(get_content().messages["unavailable"])
-
-    async def visitor(number: int, session: aiohttp.ClientSession) -> None:
-        nonlocal errors, call_us
-        turn = 0
-        while time.monotonic() < deadline:
-            sender = f"soak-{number}-{turn // TURNS_PER_CONVERSATION}"
-            started = time.perf_counter()
-            try:
-                async with session.post(url, json={"sender": sender, "message": texts[(number + turn) % len(texts)]}) as r:
-                    replies = await r.json()
-                    if r.status != 200 or not replies:
-                        errors += 1
-                    elif replies[0].get("text") == unavailable:
-                        call_us += 1
-            except (aiohttp.ClientError, asyncio.TimeoutError):
-                errors += 1
-            latencies.append((time.perf_counter() - started) * 1000)
-            sent[sender] += 1
-            turn += 1
-
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency),
-                                     timeout=aiohttp.ClientTimeout(total=120)) as session:
-        await asyncio.gather(*(visitor(n, session) for n in range(concurrency)))
-    return sent, errors, latencies, call_us
 
 
 def main() -> int:
@@ -72,23 +39,23 @@ def main() -> int:
         with running_bot(MODEL, endpoints, {}, folder / "logs", actions_port=actions_port) as bot:
             print(f"==> {args.concurrency} visitors for {args.minutes:g} minutes", file=sys.stderr)
             started = time.monotonic()
-            sent, errors, latencies, call_us = asyncio.run(chat_until(started + args.minutes * 60,
-                                                             f"{bot.rasa_urls[0]}/webhooks/rest/webhook",
-                                                             texts, args.concurrency))
-            seconds = time.monotonic() - started
+            load = asyncio.run(visitors_chat(bot.rasa_urls, texts, args.concurrency, "soak",
+                                             deadline=started + args.minutes * 60))
             rss_mb = {name: process_rss_mb(pid) for name, pid in bot.pids.items()}
             time.sleep(5)  # turns answered with the "call us" reply may still be finishing
         store = open_tracker_store(endpoints)
         with store.session_scope() as session:
             rows = session.query(store.SQLEvent.sender_id).filter(store.SQLEvent.type_name == "user").all()
         stored = Counter(sender for (sender,) in rows)
+    sent = load.sent_by_sender
     missing = sum(max(0, count - stored[sender]) for sender, count in sent.items())
     result = {"minutes": args.minutes, "concurrency": args.concurrency, "messages": sum(sent.values()),
-              "conversations": len(sent), "errors": errors, "call_us_replies": call_us, "missing_from_tracker_store": missing,
-              "throughput_per_s": round(sum(sent.values()) / seconds, 1),
-              "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "rss_mb_after": rss_mb}
+              "conversations": len(sent), "errors": load.errors, "call_us_replies": load.call_us_replies,
+              "missing_from_tracker_store": missing, "throughput_per_s": round(sum(sent.values()) / load.seconds, 1),
+              "p50_ms": percentile(load.latencies_ms, 0.5), "p99_ms": percentile(load.latencies_ms, 0.99),
+              "rss_mb_after": rss_mb}
     print(json.dumps(result))
-    return 0 if errors == 0 and missing == 0 else 1
+    return 0 if load.errors == 0 and missing == 0 else 1
 
 
 if __name__ == "__main__":
