@@ -43,7 +43,7 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 ## install: create .venv with Python 3.10 and install requirements.lock
 install: .venv/.installed
 
-.venv/.installed: requirements.lock requirements-bootstrap.txt scripts/install.sh
+.venv/.installed: requirements.lock requirements-bootstrap.txt requirements-models.txt scripts/install.sh
 	@bash scripts/install.sh
 
 ## spacy: build the project's English spaCy pipeline into .spacy/

@@ -49,7 +49,7 @@ def main() -> None:
         latencies = []
         for i in range(args.requests):
             sent = time.perf_counter()
-            session.post(url, json={"text": texts[i % len(texts)]}, timeout=30).raise_for_status()
+            session.post(url, json={"text": texts[(20 + i) % len(texts)]}, timeout=30).raise_for_status()
             latencies.append((time.perf_counter() - sent) * 1000)
     finally:
         server.terminate()

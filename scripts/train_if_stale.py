@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MODEL_NAME = "exosome-bot"
-INPUTS = ["config.yml", "domain.yml", "requirements.lock", "data", "components"]
+INPUTS = ["config.yml", "domain.yml", "requirements.lock", "requirements-models.txt", "data", "components"]
 # A change to any of these means the model must be trained from scratch.
 STRUCTURE = ["config.yml", "domain.yml", "requirements.lock", "components"]
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"

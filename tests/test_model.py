@@ -10,9 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
-MINIMUM_ACCURACY = 0.90
-# The aim is at most 5 points (docs/nlu.md); the shipped model loses about 8, so this guards against worse.
-MAXIMUM_TYPO_DROP = 0.10
+MINIMUM_IN_SCOPE_ACCURACY = 0.95
+MINIMUM_OUT_OF_SCOPE_RECALL = 0.90
+MAXIMUM_TYPO_DROP = 0.05
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
@@ -48,12 +48,14 @@ def typo_summary(trained_model: Path) -> dict:
 
 def test_held_out_accuracy_meets_the_gate(held_out_summary):
     misclassified = (RESULTS / "heldout" / "misclassified.csv").read_text()
-    print(f"held-out accuracy {held_out_summary['accuracy']:.3f}; misclassified:\n{misclassified}")
+    print(f"held-out in-scope accuracy {held_out_summary['in_scope_accuracy']:.3f}, "
+          f"out-of-scope recall {held_out_summary['out_of_scope_recall']:.3f}; misclassified:\n{misclassified}")
     assert held_out_summary["examples"] >= 400
-    assert held_out_summary["accuracy"] >= MINIMUM_ACCURACY
+    assert held_out_summary["in_scope_accuracy"] >= MINIMUM_IN_SCOPE_ACCURACY
+    assert held_out_summary["out_of_scope_recall"] >= MINIMUM_OUT_OF_SCOPE_RECALL
 
 
-def test_typos_cost_at_most_ten_points(held_out_summary, typo_summary):
+def test_typos_cost_at_most_five_points(held_out_summary, typo_summary):
     drop = held_out_summary["accuracy"] - typo_summary["accuracy"]
     print(f"typo-perturbed accuracy {typo_summary['accuracy']:.3f} (drop {drop:+.3f})")
     assert drop <= MAXIMUM_TYPO_DROP
