@@ -1,11 +1,13 @@
 """Dense sentence features from all-MiniLM-L6-v2 (components/minilm.py): one 384-number vector per message.
 
 Training embeds every example, so the vectors of texts seen before are kept in a small SQLite
-cache (`cache_dir`, default `.cache/`): retraining after adding a few examples embeds only those.
+cache (`cache_dir`, else $SENTENCE_ENCODER_CACHE_DIR, else `.cache/`): retraining after adding a few
+examples embeds only those.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections import OrderedDict
 from pathlib import Path
@@ -71,7 +73,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "model_dir": None, "cache_dir": ".cache"}
+        return {**DenseFeaturizer.get_default_config(), "model_dir": None, "cache_dir": None}
 
     def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLM] = None) -> None:
         super().__init__(name, {**self.get_default_config(), **config})
@@ -123,9 +125,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _embed_with_cache(self, texts: List[str]) -> Dict[str, np.ndarray]:
         unique = list(dict.fromkeys(texts))
-        cache_dir = self._config["cache_dir"]
-        if not cache_dir:
-            return dict(zip(unique, self.encoder.embed(unique)))
+        cache_dir = self._config["cache_dir"] or os.environ.get("SENTENCE_ENCODER_CACHE_DIR", ".cache")
         cache = EmbeddingCache(Path(cache_dir) / CACHE_FILE, self.encoder.fingerprint)
         try:
             vectors = cache.get(unique)

@@ -1,4 +1,5 @@
 """Safe retraining (scripts/train_if_stale.py): a worse model is refused, an accepted one is loaded live."""
+import asyncio
 import hashlib
 import shutil
 from pathlib import Path
@@ -7,6 +8,8 @@ import pytest
 import yaml
 
 from scripts import train_if_stale
+from scripts.evaluate import parse_all, top_intents
+from scripts.nlu_files import add_examples, file_of_intent
 from scripts.train_if_stale import TrainingRefused, hot_swap, regressions
 from tests.visitor import Visitor
 
@@ -32,11 +35,35 @@ def test_a_drop_of_up_to_one_point_is_accepted_and_more_is_reported_per_intent()
     assert "  ask_cost: F1 0.90 -> 0.70" in dropped and not any("greet" in line for line in dropped)
 
 
-def test_a_model_trained_on_damaged_data_is_refused_and_the_serving_model_stays(trained_model, tmp_path):
-    models = tmp_path / "models"
+def copy_of_serving_model(trained_model: Path, models: Path) -> None:
     models.mkdir()
     for stamp in trained_model.parent.glob(f"{train_if_stale.MODEL_NAME}.*"):
         shutil.copy(stamp, models / stamp.name)
+
+
+def intent_of(model: Path, text: str) -> str:
+    return top_intents(asyncio.run(parse_all(model, [text])))[0][0]
+
+
+def test_a_new_phrasing_is_accepted_by_the_gate_and_then_understood(trained_model, tmp_path):
+    """The README's worked example: a phrasing the bot missed is added, trained, and answered."""
+    phrasing = "will it sort out my crepey neck"
+    assert intent_of(trained_model, phrasing) != "ask_skin_rejuvenation"
+    models = tmp_path / "models"
+    copy_of_serving_model(trained_model, models)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    add_examples(file_of_intent("ask_skin_rejuvenation", data / "nlu"), "ask_skin_rejuvenation", [phrasing])
+
+    new_model = train_if_stale.train(models_dir=models, data_dir=data)  # raises TrainingRefused if the gate says no
+
+    assert sha256(new_model) != sha256(trained_model)
+    assert intent_of(new_model, phrasing) == "ask_skin_rejuvenation"
+
+
+def test_a_model_trained_on_damaged_data_is_refused_and_the_serving_model_stays(trained_model, tmp_path):
+    models = tmp_path / "models"
+    copy_of_serving_model(trained_model, models)
     serving = sha256(models / trained_model.name)
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -72,9 +99,7 @@ def test_an_accepted_model_is_loaded_into_the_running_bot_and_conversations_carr
 
 def test_invalid_training_data_stops_the_training_and_names_the_problem(trained_model, tmp_path, capsys):
     models = tmp_path / "models"
-    models.mkdir()
-    for stamp in trained_model.parent.glob(f"{train_if_stale.MODEL_NAME}.*"):
-        shutil.copy(stamp, models / stamp.name)
+    copy_of_serving_model(trained_model, models)
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     with (data / "nlu" / "smalltalk.yml").open("a") as nlu:
