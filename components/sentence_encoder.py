@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -27,7 +26,6 @@ from components.minilm import MiniLM
 from components.spelling import CORRECTED_TEXT
 
 CACHE_FILE = "sentence_embeddings.sqlite"
-MEMORY_CACHE_SIZE = 2_000
 
 
 class EmbeddingCache:
@@ -79,7 +77,6 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, {**self.get_default_config(), **config})
         model_dir = self._config["model_dir"]
         self.encoder = encoder or MiniLM(Path(model_dir) if model_dir else None)
-        self.recent: "OrderedDict[str, np.ndarray]" = OrderedDict()
 
     @classmethod
     def create(
@@ -106,22 +103,11 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if isinstance(message.get(TEXT), str) and message.get(TEXT).strip():
-                self._add(message, self._embed_recent(encoder_text(message)))
+                self._add(message, self.encoder.embed_one(encoder_text(message)))
         return messages
 
     def _add(self, message: Message, vector: np.ndarray) -> None:
         self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
-
-    def _embed_recent(self, text: str) -> np.ndarray:
-        """One text, remembering the last few thousand (buttons and greetings repeat a lot)."""
-        if text in self.recent:
-            self.recent.move_to_end(text)
-            return self.recent[text]
-        vector = self.encoder.embed_one(text)
-        self.recent[text] = vector
-        if len(self.recent) > MEMORY_CACHE_SIZE:
-            self.recent.popitem(last=False)
-        return vector
 
     def _embed_with_cache(self, texts: List[str]) -> Dict[str, np.ndarray]:
         unique = list(dict.fromkeys(texts))
