@@ -54,7 +54,9 @@ def running_bot(model: Path, endpoints: Path, environment: Dict[str, str], logs:
     token = secrets.token_hex(16)
     env = {**os.environ, **environment, "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
            "SANIC_HOST": "127.0.0.1", "SANIC_REQUEST_MAX_SIZE": "65536", "SANIC_FALLBACK_ERROR_FORMAT": "json",
-           "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+           "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1",
+           # several servers on one machine: one NumPy thread each, or they fight over the cores
+           **({"OPENBLAS_NUM_THREADS": "1"} if instances > 1 else {})}
     commands = {"actions": [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]}
     for number, port in enumerate(rasa_ports, start=1):
         commands[f"rasa{number}"] = [RASA, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
