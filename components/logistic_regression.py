@@ -10,7 +10,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -48,10 +54,14 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
         return vstack(rows).tocsr()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Classify the messages that have features; an empty message has none and is left to the fallback."""
+        """Classify the messages that have features; an empty message has none: no intent, confidence 0."""
         featurized = [message for message in messages if has_features(message)]
         if featurized:
             super().process(featurized)
+        for message in messages:
+            if not has_features(message):
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
 
