@@ -1,6 +1,6 @@
 """Sweep the FallbackClassifier's threshold and ambiguity threshold on saved held-out rankings.
 
-Reads rankings.json written by scripts/evaluate.py (DIET's ranking before the fallback),
+Reads rankings.json written by scripts/evaluate.py (the classifier's ranking before the fallback),
 replays the fallback rule for each pair of thresholds, and writes
 results/thresholds/sweep.csv and a trade-off plot sweep.png.
 """
