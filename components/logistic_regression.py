@@ -1,4 +1,5 @@
-"""Rasa's LogisticRegressionClassifier with its regularisation strength `C` configurable (Rasa fixes it at 1.0)."""
+"""Rasa's LogisticRegressionClassifier with `C` and the class weights configurable (Rasa fixes them at 1.0
+and "balanced"), and its sparse and dense features scaled to the same length."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -55,13 +56,14 @@ class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Classify the messages that have features; an empty message has none: no intent, confidence 0."""
-        featurized = [message for message in messages if has_features(message)]
+        featurized, empty = [], []
+        for message in messages:
+            (featurized if has_features(message) else empty).append(message)
         if featurized:
             super().process(featurized)
-        for message in messages:
-            if not has_features(message):
-                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        for message in empty:
+            message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
 
