@@ -8,11 +8,9 @@ ACTIONS_PORT ?= 5055
 ENDPOINTS ?= endpoints.yml
 # TensorFlow's start-up chatter is not useful to anyone running these commands.
 export TF_CPP_MIN_LOG_LEVEL := 2
-# Warnings from dependencies (deprecations) are not useful to anyone running these commands.
-export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge clean help
+.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -22,9 +20,18 @@ run: train
 shell: train
 	@bash scripts/shell.sh
 
-## test: install, then run every test (trains once if the model is stale)
-test: spacy browser-deps services-deps
+## test: install, lint, then run every test (trains once if the model is stale)
+test: spacy browser-deps services-deps lint
 	$(BIN)/python -m pytest
+
+## test-fast: the in-process tests only (no model, bot, services or browser): under a minute
+test-fast: spacy
+	$(BIN)/python -m pytest -m "not (model or bot or services or browser)" -q
+
+## lint: ruff check and ruff format --check over the project
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## browser-deps: Debian's chromium and axe-core, for the browser tests
 browser-deps: /usr/bin/chromium tests/browser/node_modules/axe-core/axe.min.js
@@ -43,32 +50,31 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 ## install: create .venv with Python 3.10 and install requirements.lock
 install: .venv/.installed
 
-.venv/.installed: requirements.lock requirements-bootstrap.txt requirements-models.txt scripts/install.sh
+.venv/.installed: requirements.lock requirements-bootstrap.txt requirements-models.txt pyproject.toml scripts/install.sh
 	@bash scripts/install.sh
 
 ## spacy: build the project's English spaCy pipeline into .spacy/
 spacy: $(SPACY_PIPELINE)
 
-$(SPACY_PIPELINE): .venv/.installed scripts/build_spacy.py
+$(SPACY_PIPELINE): .venv/.installed exobot/tools/build_spacy.py
 	@echo "==> building the spaCy pipeline"
-	@$(BIN)/python scripts/build_spacy.py
+	@$(BIN)/python -m exobot.tools.build_spacy
 
 ## train: validate, train if inputs changed, refuse a worse model, load it into a running bot (FULL=1, FORCE=1: see README)
 train: spacy
-	@$(BIN)/python scripts/train_if_stale.py $(if $(FULL),--full) $(if $(FORCE),--no-gate)
+	@$(BIN)/python -m exobot.tools.train $(if $(FULL),--full) $(if $(FORCE),--no-gate)
 
 ## validate: check training data, domain and content files
 validate: spacy
 	$(RASA) data validate --fail-on-warnings
-	$(BIN)/python -c "from actions.content import load_content; load_content(); print('content files: OK')"
+	$(BIN)/python -c "from exobot.content import load_content; load_content(); print('content files: OK')"
 
 ## evaluate: score the model on the held-out split, a typo-perturbed copy, threshold sweep, 5-fold CV
-evaluate: export PYTHONWARNINGS := ignore
 evaluate: train
-	@$(BIN)/python scripts/evaluate.py --out results/heldout
-	@$(BIN)/python scripts/typos.py tests/nlu/test_nlu.yml results/typos/test_nlu_typos.yml
-	@$(BIN)/python scripts/evaluate.py --nlu results/typos/test_nlu_typos.yml --out results/typos
-	@$(BIN)/python scripts/sweep_thresholds.py
+	@$(BIN)/python -m research.evaluate --out results/heldout
+	@$(BIN)/python -m research.typos tests/nlu/test_nlu.yml results/typos/test_nlu_typos.yml
+	@$(BIN)/python -m research.evaluate --nlu results/typos/test_nlu_typos.yml --out results/typos
+	@$(BIN)/python -m research.sweep_thresholds
 	@echo "==> rasa test nlu: per-intent report and confusion matrix in results/rasa_test_nlu/"
 	@$(RASA) test nlu --model models/exosome-bot.tar.gz --nlu tests/nlu/test_nlu.yml --out results/rasa_test_nlu >/dev/null 2>&1
 	@$(MAKE) --no-print-directory crossval
@@ -82,7 +88,7 @@ crossval: spacy
 
 ## bench-nlu: /model/parse latency (p50/p95/p99) of the trained model
 bench-nlu: train
-	@$(BIN)/python scripts/bench_nlu.py
+	@$(BIN)/python -m bench.bench_nlu
 
 ## actions: start only the action server
 actions: install
@@ -90,35 +96,35 @@ actions: install
 
 ## bench-train: time training from scratch and after adding a handful of examples (about 5 minutes)
 bench-train: spacy
-	@$(BIN)/python scripts/bench_train.py
+	@$(BIN)/python -m bench.bench_train
 
 ## bench: start the bot and print start-up, memory, latency and throughput (JSON and a table; about 6 minutes)
 bench: train services-deps
-	@$(BIN)/python scripts/bench.py
+	@$(BIN)/python -m bench.bench
 
 ## soak: 50 visitors for 5 minutes, then check every message was stored (MINUTES=5 to change)
 MINUTES ?= 5
 soak: train
-	@$(BIN)/python scripts/soak.py --minutes "$(MINUTES)"
+	@$(BIN)/python -m bench.soak --minutes "$(MINUTES)"
 
 ## import: add labelled examples from a CSV file (text,intent): make import FILE=review/unanswered.csv
 import: install
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/examples.csv (columns: text,intent)"; exit 2; }
-	@$(BIN)/python scripts/import_examples.py "$(FILE)"
+	@$(BIN)/python -m exobot.tools.import_examples "$(FILE)"
 
 ## add-topic: add a new question with its answer, examples and rule: make add-topic FILE=topics/your_topic.yml
 add-topic: install
 	@test -n "$(FILE)" || { echo "usage: make add-topic FILE=topics/your_topic.yml (see topics/example_before_after_photos.yml)"; exit 2; }
-	@$(BIN)/python scripts/add_topic.py "$(FILE)"
+	@$(BIN)/python -m exobot.tools.add_topic "$(FILE)"
 
 ## review: write review/unanswered.csv with what visitors asked that the bot could not answer
 review: install
-	@$(BIN)/python scripts/review.py --endpoints "$(ENDPOINTS)"
+	@$(BIN)/python -m exobot.tools.review --endpoints "$(ENDPOINTS)"
 
 ## purge: delete conversations older than DAYS days (default 30) from the tracker store in ENDPOINTS
 DAYS ?= 30
 purge: install
-	@$(BIN)/python scripts/purge.py --days "$(DAYS)" --endpoints "$(ENDPOINTS)"
+	@$(BIN)/python -m exobot.tools.purge --days "$(DAYS)" --endpoints "$(ENDPOINTS)"
 
 ## clean: remove trained models, results and local conversations (keeps .venv)
 clean:

@@ -1,16 +1,22 @@
 """Ask "Did you mean ...?" when the model is unsure, and hand over after a second miss."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content, get_content
-from actions.conversation import previous_bot_action
-from actions.fallback import is_empty_message, utter_cannot_answer, utter_empty_prompt
+from actions.conversation import latest_text, previous_bot_action
+from actions.fallback import utter_cannot_answer
 from actions.replies import utter_with_buttons
+from exobot.content import Content, get_content
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05
+
+
+def is_empty_message(tracker: Tracker) -> bool:
+    """The visitor sent nothing but whitespace (the NLU's BlankMessageClassifier made it nlu_fallback)."""
+    return not latest_text(tracker).strip()
 
 
 def likely_topics(tracker: Tracker, content: Content) -> List[Text]:
@@ -27,12 +33,10 @@ class ActionClarify(Action):
     def name(self) -> Text:
         return "action_clarify"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
         if is_empty_message(tracker):
-            utter_empty_prompt(dispatcher, content)
+            dispatcher.utter_message(text=content.messages["empty_message"])
             return []
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(text=content.with_clinic(content.messages["clarify_failed"]))
@@ -41,6 +45,8 @@ class ActionClarify(Action):
         if not topics:
             utter_cannot_answer(dispatcher, tracker, content)
             return []
-        buttons = content.buttons(topics) + [{"title": content.messages["something_else_button"], "payload": "/out_of_scope"}]
+        buttons = content.buttons(topics) + [
+            {"title": content.messages["something_else_button"], "payload": "/out_of_scope"}
+        ]
         utter_with_buttons(dispatcher, tracker, content.messages["clarify"], buttons)
         return []

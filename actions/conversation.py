@@ -1,4 +1,5 @@
 """Read what the visitor just said, and what the bot did before, from the tracker."""
+
 from typing import Any, Dict, Iterator, Optional, Text
 
 from rasa_sdk import Tracker

@@ -1,18 +1,19 @@
 """Answer a topic question with its curated answer, the disclaimer and follow-up topics."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content, get_content
 from actions.conversation import TOPIC_SLOT, latest_intent
 from actions.fallback import utter_cannot_answer
 from actions.replies import utter_with_buttons
+from exobot.content import Content, get_content
 
 
 def more_buttons(content: Content, follow_ups: List[Text]) -> List[Dict[Text, Text]]:
-    """"Yes, tell me more" followed by the related topics."""
+    """ "Yes, tell me more" followed by the related topics."""
     return [{"title": content.messages["more_button"], "payload": "/affirm"}] + content.buttons(follow_ups)
 
 
@@ -22,9 +23,7 @@ class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
         intent = latest_intent(tracker)
         answer = content.answers.get(intent)
@@ -33,7 +32,9 @@ class ActionAnswerFaq(Action):
             return []
         dispatcher.utter_message(text=answer.text)
         dispatcher.utter_message(text=content.disclaimer)
-        utter_with_buttons(dispatcher, tracker, content.messages["more_offer"], more_buttons(content, answer.follow_ups))
+        utter_with_buttons(
+            dispatcher, tracker, content.messages["more_offer"], more_buttons(content, answer.follow_ups)
+        )
         return [SlotSet(TOPIC_SLOT, intent)]
 
 
@@ -43,9 +44,7 @@ class ActionGiveDetails(Action):
     def name(self) -> Text:
         return "action_give_details"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
         answer = content.answers.get(tracker.get_slot(TOPIC_SLOT))
         if answer is None:

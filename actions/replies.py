@@ -1,4 +1,5 @@
 """Send a reply with quick-reply buttons, in the form the visitor's channel can use."""
+
 from typing import Dict, List, Text
 
 from rasa_sdk import Tracker

@@ -1,10 +1,11 @@
 """Urgent-care guidance for a visitor who reports a problem after a treatment."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import get_content
+from exobot.content import get_content
 
 
 class ActionGiveUrgentCare(Action):
@@ -13,9 +14,7 @@ class ActionGiveUrgentCare(Action):
     def name(self) -> Text:
         return "action_give_urgent_care"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
         dispatcher.utter_message(text=content.with_clinic(content.messages["urgent_care"]))
         return []

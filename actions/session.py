@@ -1,4 +1,5 @@
 """Start each conversation with one greeting that says what the bot can answer."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -6,6 +7,8 @@ from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import session_already_started
+from actions.topics import utter_topics
+from exobot.content import get_content
 
 
 class ActionSessionStart(Action):
@@ -14,11 +17,9 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if session_already_started(tracker):
             # a new visitor's "/session_start": Rasa has just started and welcomed the session
             return [ActionExecuted("action_listen")]
-        dispatcher.utter_message(response="utter_welcome")
+        utter_topics(dispatcher, tracker, get_content(), "welcome", "welcome_topics")
         return [SessionStarted(), ActionExecuted("action_listen")]

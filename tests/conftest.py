@@ -1,4 +1,5 @@
 """Shared fixtures: action-test helpers, and one trained model for the whole test run."""
+
 import os
 import subprocess
 import sys
@@ -11,10 +12,19 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from scripts import train_if_stale
-from scripts.local_services import free_port
+from exobot.paths import ROOT
+from exobot.tools import train
+from harness.local_services import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+# Tests that use these fixtures carry the marker: `make test-fast` leaves them out.
+MARKER_OF_FIXTURE = {"trained_model": "model", "stack": "bot"}
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in MARKER_OF_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
 
 
 @pytest.fixture
@@ -35,10 +45,16 @@ def make_tracker(
     earlier_actions: Sequence[str] = (),
 ) -> Tracker:
     """A tracker whose latest message is `text`, classified as `intent`, after the bot ran `earlier_actions`."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": [],
-              "intent_ranking": ranking or [{"name": intent, "confidence": 0.99}]}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.99}],
+    }
     earlier = [{"event": "user", "text": "earlier message"}]
-    earlier += [{"event": "action", "name": name} for name in earlier_actions] + [{"event": "action", "name": "action_listen"}]
+    earlier += [{"event": "action", "name": name} for name in earlier_actions] + [
+        {"event": "action", "name": "action_listen"}
+    ]
     return Tracker.from_dict(
         {
             "sender_id": "test-visitor",
@@ -56,7 +72,7 @@ def make_tracker(
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model trained on data/ (trained once per run, or reused if its inputs are unchanged)."""
-    return train_if_stale.train(ROOT / "models")
+    return train.train(ROOT / "models")
 
 
 @dataclass(frozen=True)
@@ -74,16 +90,37 @@ def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
     """The bot started by scripts/run.sh (what `make run` starts) on free ports, with its own state folder."""
     state = tmp_path_factory.mktemp("stack")
     actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    urls = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", f"http://127.0.0.1:{web_port}",
-                 token="test-token-" + os.urandom(8).hex(), state_dir=state, rasa_log=state / "run.log")
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port),
-           "STATE_DIR": str(state), "MODEL": str(trained_model), "RASA_AUTH_TOKEN": urls.token}
+    urls = Stack(
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{actions_port}",
+        f"http://127.0.0.1:{web_port}",
+        token="test-token-" + os.urandom(8).hex(),
+        state_dir=state,
+        rasa_log=state / "run.log",
+    )
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "WEB_PORT": str(web_port),
+        "STATE_DIR": str(state),
+        "MODEL": str(trained_model),
+        "RASA_AUTH_TOKEN": urls.token,
+    }
     with open(urls.rasa_log, "w") as log:
         server = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         ready = subprocess.run(
-            [sys.executable, "scripts/wait_for.py", f"{urls.rasa_url}/", f"{urls.actions_url}/health", f"{urls.web_url}/",
-             "--timeout", "240"],
+            [
+                sys.executable,
+                "-m",
+                "exobot.tools.wait_for",
+                f"{urls.rasa_url}/",
+                f"{urls.actions_url}/health",
+                f"{urls.web_url}/",
+                "--timeout",
+                "240",
+            ],
             cwd=ROOT,
         )
         assert ready.returncode == 0, urls.rasa_log.read_text()[-3000:]

@@ -1,4 +1,5 @@
 """Training data, domain and the held-out split: complete, valid and kept apart."""
+
 import os
 import subprocess
 import sys
@@ -7,17 +8,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.actions.test_content import DOCUMENT_TOPICS
-from tests.nlu_data import examples_by_intent
+from exobot.paths import ROOT
+from exobot.tools.nlu_files import examples_by_intent
+from tests.exobot.content.test_content import DOCUMENT_TOPICS
 
-ROOT = Path(__file__).resolve().parent.parent
 TRAINING = examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
 HELD_OUT = examples_by_intent([ROOT / "tests" / "nlu" / "test_nlu.yml"])
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 CONTRACT = ROOT.parent / "shared" / "intents.md"
 
-PRACTICAL_CLINIC_SAFETY = ["ask_procedure_details", "ask_clinic_info", "ask_cost", "book_appointment",
-                           "request_human", "report_adverse_reaction"]
+PRACTICAL_CLINIC_SAFETY = [
+    "ask_procedure_details",
+    "ask_clinic_info",
+    "ask_cost",
+    "book_appointment",
+    "request_human",
+    "report_adverse_reaction",
+]
 CONVERSATION = ["greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "ask_capabilities"]
 ALL_INTENTS = DOCUMENT_TOPICS + PRACTICAL_CLINIC_SAFETY + CONVERSATION + ["out_of_scope"]
 
@@ -25,7 +32,7 @@ ALL_INTENTS = DOCUMENT_TOPICS + PRACTICAL_CLINIC_SAFETY + CONVERSATION + ["out_o
 def test_domain_declares_the_contract_intents_and_answers_every_added_topic():
     assert set(ALL_INTENTS) <= set(DOMAIN["intents"])
     added = set(DOMAIN["intents"]) - set(ALL_INTENTS)  # topics a clinic added with make add-topic
-    answers = yaml.safe_load((ROOT / "actions" / "content" / "answers.yml").read_text())["answers"]
+    answers = yaml.safe_load((ROOT / "exobot" / "content" / "answers.yml").read_text())["answers"]
     rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text())["rules"]
     ruled = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
     assert not {intent for intent in added if intent not in answers or intent not in ruled or intent not in TRAINING}
@@ -72,7 +79,10 @@ def test_rasa_data_validate_finds_no_warnings():
     rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
         [str(rasa), "data", "validate", "--fail-on-warnings"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

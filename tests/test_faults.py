@@ -1,4 +1,5 @@
 """The action server failing under the running bot (started by scripts/run.sh, as `make run` does)."""
+
 import os
 import signal
 import subprocess
@@ -7,7 +8,7 @@ import time
 import pytest
 import requests
 
-from actions.content import get_content
+from exobot.content import get_content
 from tests.visitor import Visitor
 
 CONTENT = get_content()

@@ -1,14 +1,15 @@
 """The trained model: NLU quality gate on the held-out split, and the conversation tests."""
+
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from exobot.paths import ROOT
+
 RESULTS = ROOT / "results"
 MINIMUM_IN_SCOPE_ACCURACY = 0.95
 MINIMUM_OUT_OF_SCOPE_RECALL = 0.90
@@ -25,8 +26,8 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
 
 
 def evaluate(model: Path, nlu: Path, out: Path) -> dict:
-    """scripts/evaluate.py: predictions exactly as the bot serves them, fallback included."""
-    result = run(sys.executable, "scripts/evaluate.py", "--model", str(model), "--nlu", str(nlu), "--out", str(out))
+    """research/evaluate.py: predictions exactly as the bot serves them, fallback included."""
+    result = run(sys.executable, "-m", "research.evaluate", "--model", str(model), "--nlu", str(nlu), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     print(result.stdout)
     return json.loads((out / "summary.json").read_text())
@@ -41,15 +42,17 @@ def held_out_summary(trained_model: Path) -> dict:
 def typo_summary(trained_model: Path) -> dict:
     """The same split with one typo per message (swaps, drops, doubled letters; fixed seed)."""
     typos = RESULTS / "typos" / "test_nlu_typos.yml"
-    made = run(sys.executable, "scripts/typos.py", "tests/nlu/test_nlu.yml", str(typos))
+    made = run(sys.executable, "-m", "research.typos", "tests/nlu/test_nlu.yml", str(typos))
     assert made.returncode == 0, made.stderr[-3000:]
     return evaluate(trained_model, typos, RESULTS / "typos")
 
 
 def test_held_out_accuracy_meets_the_gate(held_out_summary):
     misclassified = (RESULTS / "heldout" / "misclassified.csv").read_text()
-    print(f"held-out in-scope accuracy {held_out_summary['in_scope_accuracy']:.3f}, "
-          f"out-of-scope recall {held_out_summary['out_of_scope_recall']:.3f}; misclassified:\n{misclassified}")
+    print(
+        f"held-out in-scope accuracy {held_out_summary['in_scope_accuracy']:.3f}, "
+        f"out-of-scope recall {held_out_summary['out_of_scope_recall']:.3f}; misclassified:\n{misclassified}"
+    )
     assert held_out_summary["examples"] >= 400
     assert held_out_summary["in_scope_accuracy"] >= MINIMUM_IN_SCOPE_ACCURACY
     assert held_out_summary["out_of_scope_recall"] >= MINIMUM_OUT_OF_SCOPE_RECALL
@@ -63,7 +66,14 @@ def test_typos_cost_at_most_five_points(held_out_summary, typo_summary):
 
 def test_conversation_tests_pass(trained_model):
     result = rasa(
-        "test", "core", "--model", str(trained_model), "--stories", "tests/test_stories.yml",
-        "--fail-on-prediction-errors", "--out", str(RESULTS / "core"),
+        "test",
+        "core",
+        "--model",
+        str(trained_model),
+        "--stories",
+        "tests/test_stories.yml",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(RESULTS / "core"),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

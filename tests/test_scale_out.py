@@ -1,19 +1,21 @@
 """Two Rasa servers sharing PostgreSQL (conversations) and Redis (locks), as endpoints.production.yml sets up."""
+
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import List
 
 import psycopg2
 import pytest
 import requests
 
-from actions.content import get_content
-from scripts.bot_stack import running_bot
-from scripts.local_services import free_port, postgres_and_redis
+from exobot.content import get_content
+from exobot.paths import ROOT
+from harness.bot_stack import running_bot
+from harness.local_services import free_port, postgres_and_redis
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.services
+
 CONTENT = get_content()
 
 
@@ -22,8 +24,14 @@ def two_instances(trained_model, tmp_path_factory):
     with postgres_and_redis() as services:
         actions_port = free_port()
         environment = services.environment(f"http://127.0.0.1:{actions_port}/webhook")
-        with running_bot(trained_model, ROOT / "endpoints.production.yml", environment,
-                         tmp_path_factory.mktemp("scale_out"), instances=2, actions_port=actions_port) as bot:
+        with running_bot(
+            trained_model,
+            ROOT / "endpoints.production.yml",
+            environment,
+            tmp_path_factory.mktemp("scale_out"),
+            instances=2,
+            actions_port=actions_port,
+        ) as bot:
             yield bot, services
 
 
@@ -35,8 +43,13 @@ def say(rasa_url: str, sender: str, message: str) -> List[dict]:
 
 def stored_events(services, sender: str) -> List[dict]:
     """The conversation's events as PostgreSQL holds them, in the order they were stored."""
-    with psycopg2.connect(host="127.0.0.1", port=services.postgres_port, dbname=services.db_name,
-                          user=services.db_user, password=services.db_password) as connection:
+    with psycopg2.connect(
+        host="127.0.0.1",
+        port=services.postgres_port,
+        dbname=services.db_name,
+        user=services.db_user,
+        password=services.db_password,
+    ) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
             return [json.loads(data) for (data,) in cursor.fetchall()]
@@ -49,8 +62,10 @@ def wait_until_stored(services, sender: str, user_turns: int, timeout: float = 6
         if sum(e["event"] == "user" for e in events) == user_turns and events[-1].get("name") == "action_listen":
             return
         time.sleep(0.5)
-    raise AssertionError(f"{sender}: {user_turns} turns were not all stored within {timeout:.0f} s: "
-                         f"{[e.get('text') for e in events if e['event'] == 'user']} ending {events[-3:]}")
+    raise AssertionError(
+        f"{sender}: {user_turns} turns were not all stored within {timeout:.0f} s: "
+        f"{[e.get('text') for e in events if e['event'] == 'user']} ending {events[-3:]}"
+    )
 
 
 def assert_stored_once_in_order(events: List[dict]) -> None:
@@ -62,8 +77,16 @@ def assert_stored_once_in_order(events: List[dict]) -> None:
 
 def test_one_conversation_alternating_between_two_instances_is_stored_once_and_in_order(two_instances):
     bot, services = two_instances
-    messages = ["/session_start", "what are exosomes", "yes", "is it safe", "what about for hair?", "how much is it",
-                "thanks", "bye"]
+    messages = [
+        "/session_start",
+        "what are exosomes",
+        "yes",
+        "is it safe",
+        "what about for hair?",
+        "how much is it",
+        "thanks",
+        "bye",
+    ]
     replies = [say(bot.rasa_urls[turn % 2], "alternating-visitor", message) for turn, message in enumerate(messages)]
 
     assert replies[1][0]["text"] == CONTENT.answers["ask_what_are_exosomes"].text
@@ -78,11 +101,20 @@ def test_one_conversation_alternating_between_two_instances_is_stored_once_and_i
 def test_simultaneous_messages_to_both_instances_are_handled_one_at_a_time(two_instances):
     bot, services = two_instances
     say(bot.rasa_urls[0], "busy-visitor", "/session_start")
-    messages = ["what are exosomes", "is it safe", "how does it work", "does it help hair", "what about scars",
-                "is it regulated", "how long does it last", "what are the benefits"]
+    messages = [
+        "what are exosomes",
+        "is it safe",
+        "how does it work",
+        "does it help hair",
+        "what about scars",
+        "is it regulated",
+        "how long does it last",
+        "what are the benefits",
+    ]
     with ThreadPoolExecutor(max_workers=len(messages)) as pool:
-        replies = list(pool.map(lambda turn: say(bot.rasa_urls[turn % 2], "busy-visitor", messages[turn]),
-                                range(len(messages))))
+        replies = list(
+            pool.map(lambda turn: say(bot.rasa_urls[turn % 2], "busy-visitor", messages[turn]), range(len(messages)))
+        )
 
     # A message waiting for the lock longer than the channel's reply timeout gets the "call us" reply;
     # its turn is still handled and stored.
@@ -96,7 +128,11 @@ def test_simultaneous_messages_to_both_instances_are_handled_one_at_a_time(two_i
     assert_stored_once_in_order(events)
     # With the Redis lock, each turn's answer is stored before the next visitor message.
     # (The welcome after /session_start is sent, not stored.)
-    turns = [(e["event"], e.get("text")) for e in events if e["event"] in ("user", "bot") and e.get("text") != "/session_start"]
+    turns = [
+        (e["event"], e.get("text"))
+        for e in events
+        if e["event"] in ("user", "bot") and e.get("text") != "/session_start"
+    ]
     assert all(turns[i + 1][0] == "bot" for i, (kind, _) in enumerate(turns[:-1]) if kind == "user")
 
 
@@ -104,7 +140,9 @@ def test_both_instances_see_the_same_conversation(two_instances):
     bot, _ = two_instances
     say(bot.rasa_urls[0], "shared-visitor", "what are exosomes")
     say(bot.rasa_urls[1], "shared-visitor", "is it safe")
-    trackers = [requests.get(f"{url}/conversations/shared-visitor/tracker", params={"token": bot.token}, timeout=30).json()
-                for url in bot.rasa_urls]
+    trackers = [
+        requests.get(f"{url}/conversations/shared-visitor/tracker", params={"token": bot.token}, timeout=30).json()
+        for url in bot.rasa_urls
+    ]
     assert trackers[0]["events"] == trackers[1]["events"]
     assert [e["text"] for e in trackers[0]["events"] if e["event"] == "user"] == ["what are exosomes", "is it safe"]

@@ -1,12 +1,14 @@
 """The running bot on the public internet: the API locked by a token, bad input answered, no message text in logs."""
+
 import subprocess
 import uuid
 from pathlib import Path
+from typing import List
 
 import pytest
 import requests
 
-from actions.content import get_content
+from exobot.content import get_content
 from tests.hostile_inputs import HOSTILE_BODIES, HOSTILE_MESSAGES
 from tests.visitor import Visitor
 
@@ -16,7 +18,9 @@ MAX_MEMORY_BYTES = 1.5 * 1024**3
 
 def rasa_server_pid(rasa_url: str) -> int:
     port = rasa_url.rsplit(":", 1)[1]
-    found = subprocess.run(["pgrep", "-f", f"rasa run --model .* --port {port} "], capture_output=True, text=True)
+    found = subprocess.run(
+        ["pgrep", "-f", f"exobot.server run --model .* --port {port} "], capture_output=True, text=True
+    )
     return int(found.stdout.split()[0])
 
 
@@ -43,12 +47,30 @@ def test_the_http_api_answers_with_the_token(stack):
     assert "model_file" in reply.json()
 
 
+def command_lines() -> List[bytes]:
+    """The command line of every process on this machine."""
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found.append(path.read_bytes())
+        except OSError:  # the process ended meanwhile
+            pass
+    return found
+
+
+def test_the_api_token_is_in_no_process_command_line(stack):
+    lines = command_lines()
+    assert any(b"exobot.server" in line for line in lines)  # the servers are running
+    assert not [line for line in lines if stack.token.encode() in line]
+
+
 def test_a_message_over_the_limit_is_asked_to_be_shorter_and_never_stored(stack):
     visitor = Visitor(stack.rasa_url)
     replies = visitor.texts("Please tell me about exosomes. " * 40)
     assert replies == [CONTENT.messages["too_long"]]
-    tracker = requests.get(f"{stack.rasa_url}/conversations/{visitor.sender}/tracker",
-                           params={"token": stack.token}, timeout=10).json()
+    tracker = requests.get(
+        f"{stack.rasa_url}/conversations/{visitor.sender}/tracker", params={"token": stack.token}, timeout=10
+    ).json()
     assert not [event for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -60,8 +82,9 @@ def test_every_hostile_message_gets_a_reply(stack, message):
 
 @pytest.mark.parametrize("body", HOSTILE_BODIES, ids=range(len(HOSTILE_BODIES)))
 def test_every_request_that_is_not_a_message_gets_a_4xx_with_the_reason(stack, body):
-    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", data=body, timeout=30,
-                          headers={"Content-Type": "application/json"})
+    reply = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", data=body, timeout=30, headers={"Content-Type": "application/json"}
+    )
     if b'"input_channel"' in body:  # a valid message with extra fields: the extras are ignored
         assert reply.status_code == 200 and reply.json()
         return

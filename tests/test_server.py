@@ -1,15 +1,15 @@
 """The running bot over HTTP: action server, Rasa server and clinic page started as `make run` starts them."""
-from pathlib import Path
 
 import pytest
 import requests
 import yaml
 
-from actions.content import get_content
+from exobot.content import get_content
+from exobot.paths import DOMAIN_FILE
 from tests.visitor import Visitor
 
 CONTENT = get_content()
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text())
 
 
 def yaml_response(name: str) -> str:
@@ -43,7 +43,11 @@ def test_a_new_conversation_is_welcomed_once_with_topic_buttons(stack):
 def test_question_gets_the_curated_answer_the_disclaimer_and_the_offer(visitor, message, intent):
     replies = visitor.say(message)
 
-    assert [r["text"] for r in replies] == [CONTENT.answers[intent].text, CONTENT.disclaimer, CONTENT.messages["more_offer"]]
+    assert [r["text"] for r in replies] == [
+        CONTENT.answers[intent].text,
+        CONTENT.disclaimer,
+        CONTENT.messages["more_offer"],
+    ]
     assert [b["payload"] for b in replies[-1]["buttons"]][1:] == [f"/{i}" for i in CONTENT.answers[intent].follow_ups]
 
 
@@ -109,11 +113,16 @@ def test_clarification_offers_topics_and_hands_over_on_a_second_miss(visitor):
 
 
 def test_rasa_allows_only_the_clinic_page_origin(stack):
-    allowed = requests.options(f"{stack.rasa_url}/webhooks/rest/webhook",
-                               headers={"Origin": stack.web_url, "Access-Control-Request-Method": "POST"}, timeout=10)
-    other = requests.options(f"{stack.rasa_url}/webhooks/rest/webhook",
-                             headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "POST"}, timeout=10)
+    allowed = requests.options(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        headers={"Origin": stack.web_url, "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    other = requests.options(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
 
     assert allowed.headers.get("Access-Control-Allow-Origin") == stack.web_url
     assert other.headers.get("Access-Control-Allow-Origin") in (None, "")
-

@@ -1,4 +1,5 @@
 """A visitor chatting with the running bot over the website channel (POST /webhooks/rest/webhook)."""
+
 import uuid
 from typing import List
 

@@ -1,7 +1,7 @@
 import pytest
 
 from actions.clarify import ActionClarify
-from actions.content import get_content
+from exobot.content import get_content
 from tests.conftest import make_tracker
 
 CONTENT = get_content()

@@ -11,7 +11,10 @@ def test_latest_message_is_read_as_classified():
 
 def test_previous_bot_action_skips_listening():
     assert previous_bot_action(make_tracker("affirm", earlier_actions=["action_answer_faq"])) == "action_answer_faq"
-    assert previous_bot_action(make_tracker("affirm", earlier_actions=["utter_greet", "action_clarify"])) == "action_clarify"
+    assert (
+        previous_bot_action(make_tracker("affirm", earlier_actions=["utter_greet", "action_clarify"]))
+        == "action_clarify"
+    )
 
 
 def test_no_previous_bot_action_in_a_new_conversation():

@@ -1,9 +1,8 @@
 import pytest
-
 from rasa_sdk.events import SlotSet
 
-from actions.content import get_content
 from actions.faq import ActionAnswerFaq, ActionGiveDetails
+from exobot.content import get_content
 from tests.conftest import make_tracker
 
 CONTENT = get_content()

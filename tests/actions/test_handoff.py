@@ -1,7 +1,7 @@
 import pytest
 
-from actions.content import get_content
 from actions.handoff import ActionHandOver
+from exobot.content import get_content
 from tests.conftest import make_tracker
 
 CONTENT = get_content()

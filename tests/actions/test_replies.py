@@ -2,12 +2,20 @@ from rasa_sdk import Tracker
 
 from actions.replies import utter_with_buttons
 
-BUTTONS = [{"title": "Is it safe?", "payload": "/ask_safety_risks"}, {"title": "Book a consultation", "payload": "/book_appointment"}]
+BUTTONS = [
+    {"title": "Is it safe?", "payload": "/ask_safety_risks"},
+    {"title": "Book a consultation", "payload": "/book_appointment"},
+]
 
 
 def tracker_on(channel: str) -> Tracker:
-    return Tracker.from_dict({"sender_id": "v", "latest_message": {"text": "hi"},
-                              "events": [{"event": "user", "text": "hi", "input_channel": channel}]})
+    return Tracker.from_dict(
+        {
+            "sender_id": "v",
+            "latest_message": {"text": "hi"},
+            "events": [{"event": "user", "text": "hi", "input_channel": channel}],
+        }
+    )
 
 
 def test_web_channels_get_real_buttons(dispatcher):

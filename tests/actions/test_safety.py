@@ -1,5 +1,5 @@
-from actions.content import get_content
 from actions.safety import ActionGiveUrgentCare
+from exobot.content import get_content
 from tests.conftest import make_tracker
 
 CONTENT = get_content()

@@ -1,20 +1,29 @@
 """The chat widget on the demo clinic page, in Debian's Chromium, against the running bot."""
+
 import json
 import re
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from actions.content import get_content
+from exobot.content import get_content
+from exobot.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
+
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 RESULTS = ROOT / "results" / "browser"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CONTENT = get_content()
 PHONE = CONTENT.clinic["phone"]
 
@@ -143,8 +152,13 @@ def test_only_https_links_become_links(page):
     open_chat(page)
     page.route(
         "**/webhooks/rest/webhook",
-        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(
-            [{"text": "Book at https://example-clinic.test/book or javascript:alert(1) or http://plain.test"}])),
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                [{"text": "Book at https://example-clinic.test/book or javascript:alert(1) or http://plain.test"}]
+            ),
+        ),
     )
 
     ask(page, "book")

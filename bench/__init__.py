@@ -1,0 +1,1 @@
+"""Benchmarks and load generators: make bench, bench-nlu, bench-train, soak."""

@@ -1,0 +1,148 @@
+"""Load and check the content files that clinic staff edit (exobot/content/*.yml)."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Text
+
+import yaml
+
+CONTENT_DIR = Path(__file__).parent
+# Lists of topics offered as buttons: when the bot cannot answer, in the welcome, and for "what can you do?".
+TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics")
+CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
+
+
+class ContentError(ValueError):
+    """A content file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    intent: Text
+    title: Text
+    source: Text
+    text: Text
+    detail: Text
+    follow_ups: List[Text]
+
+
+@dataclass(frozen=True)
+class Content:
+    answers: Dict[Text, Answer]
+    disclaimer: Text
+    clinic: Dict[Text, Text]
+    messages: Dict[Text, Any]
+
+    def title_of(self, intent: Text) -> Text:
+        """The button title offered for an intent."""
+        if intent in self.answers:
+            return self.answers[intent].title
+        return self.messages["button_titles"][intent]
+
+    def buttons(self, intents: List[Text]) -> List[Dict[Text, Text]]:
+        """Quick-reply buttons that ask about each intent."""
+        return [{"title": self.title_of(intent), "payload": f"/{intent}"} for intent in intents]
+
+    def with_clinic(self, template: Text) -> Text:
+        """Fill the clinic's details into a message template."""
+        return template.format(**self.clinic)
+
+
+def _read_yaml(path: Path) -> Dict[Text, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file is missing") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping of keys to values")
+    return data
+
+
+def _text(value: Any, where: Text) -> Text:
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: must be a non-empty text")
+    return value.strip()
+
+
+def _parse_answers(path: Path) -> Dict[Text, Answer]:
+    entries = _read_yaml(path).get("answers")
+    if not isinstance(entries, dict) or not entries:
+        raise ContentError(f"{path}: needs an 'answers:' mapping of intent to answer")
+    answers = {}
+    for intent, entry in entries.items():
+        where = f"{path}: answers.{intent}"
+        if not isinstance(entry, dict):
+            raise ContentError(f"{where}: expected title, source, answer and follow_ups")
+        follow_ups = entry.get("follow_ups") or []
+        if not isinstance(follow_ups, list):
+            raise ContentError(f"{where}.follow_ups: must be a list of intent names")
+        answers[intent] = Answer(
+            intent=intent,
+            title=_text(entry.get("title"), f"{where}.title"),
+            source=_text(entry.get("source"), f"{where}.source"),
+            text=_text(entry.get("answer"), f"{where}.answer"),
+            detail=_text(entry.get("detail"), f"{where}.detail"),
+            follow_ups=[str(name) for name in follow_ups],
+        )
+    return answers
+
+
+def _check_links(content: Content, directory: Path) -> None:
+    """Every button must lead to a topic that has a title."""
+    titled = set(content.answers) | set(content.messages.get("button_titles") or {})
+    linked = [(f"answers.{a.intent}.follow_ups", f) for a in content.answers.values() for f in a.follow_ups]
+    for menu in TOPIC_MENUS:
+        linked += [(menu, intent) for intent in content.messages.get(menu) or []]
+    for where, intent in linked:
+        if intent not in titled:
+            raise ContentError(f"{directory}: {where} names '{intent}', which has no answer or button title")
+
+
+def _check_templates(content: Content, directory: Path) -> None:
+    """Every {placeholder} in messages.yml must be a clinic detail."""
+    templates = dict(content.messages.get("handoff") or {})
+    for key in (
+        "urgent_care",
+        "out_of_scope",
+        "empty_message",
+        "welcome",
+        "capabilities",
+        "more_offer",
+        "clarify",
+        "clarify_failed",
+        "too_long",
+        "unavailable",
+    ):
+        templates[key] = content.messages.get(key)
+    for key, template in templates.items():
+        _text(template, f"{directory / 'messages.yml'}: {key}")
+        try:
+            content.with_clinic(template)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ContentError(f"{directory / 'messages.yml'}: {key} uses an unknown placeholder {error}") from None
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Read and check every content file in `directory`."""
+    clinic_data = _read_yaml(directory / "clinic.yml")
+    clinic = {field: _text(clinic_data.get(field), f"{directory / 'clinic.yml'}: {field}") for field in CLINIC_FIELDS}
+    content = Content(
+        answers=_parse_answers(directory / "answers.yml"),
+        disclaimer=_text(
+            _read_yaml(directory / "disclaimer.yml").get("disclaimer"), f"{directory / 'disclaimer.yml'}: disclaimer"
+        ),
+        clinic=clinic,
+        messages=_read_yaml(directory / "messages.yml"),
+    )
+    _check_links(content, directory)
+    _check_templates(content, directory)
+    return content
+
+
+@lru_cache(maxsize=1)
+def get_content() -> Content:
+    """The content, loaded once per action server process."""
+    return load_content()

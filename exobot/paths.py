@@ -1,0 +1,12 @@
+"""Where the project's files are. The package is installed in editable mode, so its parent is the project folder."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+NLU_DIR = DATA_DIR / "nlu"
+DOMAIN_FILE = ROOT / "domain.yml"
+MODELS_DIR = ROOT / "models"
+RESULTS_DIR = ROOT / "results"
+# The held-out split: never trained on; the training gate and the test suite score every model on it.
+HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"

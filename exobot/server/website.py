@@ -1,0 +1,165 @@
+"""The website widget's channel: Rasa's REST channel, guarded against bad input and a failing action server.
+
+It keeps the REST channel's address (POST /webhooks/rest/webhook) and its reply format, and adds:
+- a 400 with a clear error for invalid JSON, a missing sender or a message that is not text;
+- "/intent" commands only for the domain's intents without entities (what the buttons send);
+- a polite "please shorten your question" for messages over `max_message_length`, before the NLU sees them;
+- the clinic's phone number instead of silence or a confused reply when the bot has no reply
+  within `reply_timeout_seconds` or the action server is down.
+Message texts are never written to the log.
+"""
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any, Awaitable, Callable, Collection, Dict, List, Optional, Text
+
+import aiohttp
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.utils.endpoints import EndpointConfig
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from exobot.content import get_content
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_LENGTH = 1000
+DEFAULT_REPLY_TIMEOUT_SECONDS = 2.5
+MAX_SENDER_LENGTH = 128
+LEADING_SLASHES = re.compile(r"^(\s*/)+")
+# Control characters other than tab and newline (NUL cannot be stored by PostgreSQL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class BadRequest(ValueError):
+    """The request cannot be a visitor's message; the text says why."""
+
+
+def parse_visitor_message(body: bytes) -> Dict[Text, Text]:
+    """The sender and text of a webhook request body, or BadRequest."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("the request body must be JSON encoded as UTF-8") from None
+    if not isinstance(payload, dict):
+        raise BadRequest('the request body must be a JSON object: {"sender": "...", "message": "..."}')
+    sender, text = payload.get("sender"), payload.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+        raise BadRequest(f"'sender' must be a non-empty text of at most {MAX_SENDER_LENGTH} characters")
+    if not isinstance(text, str):
+        raise BadRequest("'message' must be a text")
+    return {"sender": sender.strip(), "text": CONTROL_CHARACTERS.sub(" ", text)}
+
+
+def plain_unless_intent(text: Text, intents: Collection[Text]) -> Text:
+    """Keep "/intent" (what the buttons send) for known intents; any other leading "/" is just text."""
+    if text.strip().startswith("/") and text.strip()[1:] in intents:
+        return text.strip()
+    return LEADING_SLASHES.sub("", text)
+
+
+def bot_says(template_key: Text, sender: Text) -> List[Dict[Text, Text]]:
+    """A reply in the REST channel's format, from a message in messages.yml."""
+    content = get_content()
+    return [{"recipient_id": sender, "text": content.with_clinic(content.messages[template_key])}]
+
+
+async def action_server_is_down(action_endpoint: Optional[EndpointConfig]) -> bool:
+    """True if the action server does not answer its health check within a second."""
+    if action_endpoint is None:
+        return False
+    health_url = action_endpoint.url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as session:
+            async with session.get(health_url) as reply:
+                return reply.status != 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return True
+
+
+def is_default_fallback(replies: List[Dict[Text, Any]], agent: Agent) -> bool:
+    """The only reply is Rasa's default fallback, which is also what a failed session start gives."""
+    defaults = {response.get("text") for response in agent.domain.responses.get("utter_default", [])}
+    return len(replies) == 1 and replies[0].get("text") in defaults
+
+
+def log_failure(handling: "asyncio.Future[Any]") -> None:
+    """Log why handling a message failed (its type only: the message text stays out of the logs)."""
+    if not handling.cancelled() and handling.exception() is not None:
+        logger.error("Handling a message failed: %s", type(handling.exception()).__name__)
+
+
+class WebsiteInput(RestInput):
+    """The REST channel for the clinic's website widget, with input checks and a fallback reply."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            max_message_length=int(credentials.get("max_message_length", DEFAULT_MAX_MESSAGE_LENGTH)),
+            reply_timeout_seconds=float(credentials.get("reply_timeout_seconds", DEFAULT_REPLY_TIMEOUT_SECONDS)),
+        )
+
+    def __init__(
+        self,
+        max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH,
+        reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS,
+    ) -> None:
+        self.max_message_length = max_message_length
+        self.reply_timeout_seconds = reply_timeout_seconds
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("website_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                message = parse_visitor_message(request.body)
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            if len(message["text"]) > self.max_message_length:
+                return response.json(bot_says("too_long", message["sender"]))
+            text = plain_unless_intent(message["text"], request.app.ctx.agent.domain.intents)
+            replies = await self.reply_to(on_new_message, message["sender"], text)
+            if not replies or (
+                is_default_fallback(replies, request.app.ctx.agent)
+                and await action_server_is_down(request.app.ctx.agent.action_endpoint)
+            ):
+                return response.json(bot_says("unavailable", message["sender"]))
+            return response.json(replies)
+
+        return webhook
+
+    async def reply_to(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: Text, text: Text
+    ) -> List[Dict[Text, Any]]:
+        """The bot's replies, or none if it failed or took longer than the reply timeout."""
+        collector = CollectingOutputChannel()
+        handling = asyncio.ensure_future(
+            on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+        )
+        handling.add_done_callback(log_failure)
+        try:
+            # shield: a slow turn still finishes and is stored; the visitor just gets the fallback reply now.
+            await asyncio.wait_for(asyncio.shield(handling), timeout=self.reply_timeout_seconds)
+        except asyncio.TimeoutError:
+            logger.warning(
+                "No reply within %.1f s; the visitor was given the clinic's phone number.", self.reply_timeout_seconds
+            )
+            return []
+        except Exception:  # the visitor gets the fallback reply; log_failure has logged the error
+            return []
+        return collector.messages

@@ -1,0 +1,1 @@
+"""Staff tools behind the make targets: train, import, add-topic, review, purge."""

@@ -1,0 +1,99 @@
+"""Score a trained model on a held-out NLU file as the bot answers visitors, fallback included.
+
+`rasa test nlu` undoes FallbackClassifier predictions before scoring; visitors do get
+them. Here a message labelled `out_of_scope` counts as recognised when the model says
+`out_of_scope` or `nlu_fallback`, and an in-scope message that falls back counts as missed.
+"""
+
+import asyncio
+import csv
+import logging
+import os
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from exobot.tools.nlu_files import examples_by_intent
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
+
+
+def load_examples(path: Path) -> List[Tuple[str, str]]:
+    return [(text, intent) for intent, texts in examples_by_intent([path]).items() for text in texts]
+
+
+async def parse_all(model: Path, texts: List[str]) -> List[dict]:
+    """The model's parse of each text, as `/model/parse` returns it."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.disable(logging.WARNING)
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def top_intents(parsed: List[dict]) -> List[Tuple[str, float]]:
+    return [(p["intent"]["name"], float(p["intent"]["confidence"])) for p in parsed]
+
+
+def raw_rankings(parsed: List[dict]) -> List[List[Tuple[str, float]]]:
+    """Each message's intent ranking without the FallbackClassifier's entry (for threshold sweeps)."""
+    return [
+        [(r["name"], float(r["confidence"])) for r in p.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+        for p in parsed
+    ]
+
+
+def is_correct(label: str, predicted: str) -> bool:
+    if label == "out_of_scope":
+        return predicted in OUT_OF_SCOPE
+    return predicted == label
+
+
+def as_labels(predictions: List[Tuple[str, float]]) -> List[str]:
+    """Predicted intents, with `nlu_fallback` counted as `out_of_scope`."""
+    return ["out_of_scope" if name in OUT_OF_SCOPE else name for name, _ in predictions]
+
+
+def score(examples: List[Tuple[str, str]], predictions: List[Tuple[str, float]]) -> Dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    labels = [label for _, label in examples]
+    predicted = as_labels(predictions)
+    in_scope = [(label, guess) for label, guess in zip(labels, predicted) if label != "out_of_scope"]
+    out_scope = [guess for label, guess in zip(labels, predicted) if label == "out_of_scope"]
+    fallbacks = [name == "nlu_fallback" for (name, _), label in zip(predictions, labels) if label != "out_of_scope"]
+    return {
+        "examples": len(examples),
+        "accuracy": sum(is_correct(label, guess) for label, guess in zip(labels, predicted)) / len(labels),
+        "in_scope_accuracy": sum(label == guess for label, guess in in_scope) / max(len(in_scope), 1),
+        "out_of_scope_recall": sum(guess == "out_of_scope" for guess in out_scope) / max(len(out_scope), 1),
+        "in_scope_fallback_rate": sum(fallbacks) / max(len(in_scope), 1),
+        "macro_f1": f1_score(labels, predicted, average="macro", zero_division=0),
+    }
+
+
+def per_intent_report(examples, predictions) -> Dict[str, Dict[str, float]]:
+    """Precision, recall and F1 per intent (`nlu_fallback` counted as `out_of_scope`)."""
+    from sklearn.metrics import classification_report
+
+    labels = [label for _, label in examples]
+    return classification_report(labels, as_labels(predictions), output_dict=True, zero_division=0)
+
+
+def write_misclassified(path: Path, examples, predictions) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "intent", "predicted", "confidence"])
+        for (text, label), (name, confidence) in zip(examples, predictions):
+            if not is_correct(label, name):
+                writer.writerow([text, label, name, f"{confidence:.3f}"])
+
+
+def evaluate_model(model: Path, nlu: Path) -> Tuple[Dict[str, float], Dict[str, Dict[str, float]]]:
+    """The model's summary metrics and per-intent report on the examples in `nlu`."""
+    examples = load_examples(nlu)
+    predictions = top_intents(asyncio.run(parse_all(model, [text for text, _ in examples])))
+    return score(examples, predictions), per_intent_report(examples, predictions)

@@ -1,0 +1,120 @@
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exobot.content import CONTENT_DIR, ContentError, load_content
+from exobot.paths import DOMAIN_FILE
+
+CONTENT = load_content()
+DOMAIN = yaml.safe_load(DOMAIN_FILE.read_text())
+
+# The topics the source text answers (the intent contract, first table).
+DOCUMENT_TOPICS = [
+    "ask_what_are_exosomes",
+    "ask_how_exosomes_work",
+    "ask_skin_rejuvenation",
+    "ask_wound_healing",
+    "ask_hair_restoration",
+    "ask_pigmentation",
+    "ask_treatment_methods",
+    "ask_benefits",
+    "ask_non_invasive",
+    "ask_origin_biocompatibility",
+    "ask_long_term_effects",
+    "ask_safety_risks",
+    "ask_regulation",
+    "ask_standardization",
+    "ask_clinical_evidence",
+    "ask_consultation",
+]
+OVERCLAIMS = ["guaranteed results", "100%", "is proven", "are proven", "fda approved", "permanent results", "cures"]
+
+
+@pytest.mark.parametrize("intent", DOCUMENT_TOPICS)
+def test_every_document_topic_has_a_sourced_answer(intent):
+    answer = CONTENT.answers[intent]
+    assert answer.source.lower() != "none"
+    assert len(answer.text) > 100
+
+
+def test_only_contract_intents_have_answers():
+    assert set(CONTENT.answers) == set(DOCUMENT_TOPICS) | {"ask_procedure_details"}
+    assert set(CONTENT.answers) <= set(DOMAIN["intents"])
+
+
+@pytest.mark.parametrize("intent", sorted(CONTENT.answers))
+def test_answers_claim_no_more_than_the_source(intent):
+    for text in (CONTENT.answers[intent].text.lower(), CONTENT.answers[intent].detail.lower()):
+        assert not [claim for claim in OVERCLAIMS if claim in text]
+
+
+@pytest.mark.parametrize(
+    "intent", ["ask_clinical_evidence", "ask_safety_risks", "ask_long_term_effects", "ask_regulation"]
+)
+def test_uncertain_topics_keep_the_source_hedging(intent):
+    text = CONTENT.answers[intent].text.lower()
+    assert re.search(r"\bmay\b|more .*research|not yet|limited|still", text)
+
+
+def test_disclaimer_advises_a_professional():
+    assert "qualified" in CONTENT.disclaimer
+    assert "not medical advice" in CONTENT.disclaimer
+
+
+def test_every_button_payload_names_a_real_intent():
+    payloads = [b["payload"] for a in CONTENT.answers.values() for b in CONTENT.buttons(a.follow_ups)]
+    payloads += [b["payload"] for b in CONTENT.buttons(CONTENT.messages["topic_menu"])]
+    for variants in DOMAIN["responses"].values():
+        payloads += [b["payload"] for variant in variants for b in variant.get("buttons", [])]
+    assert payloads
+    assert {p.lstrip("/") for p in payloads} <= set(DOMAIN["intents"])
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    return tmp_path / "content"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def test_a_follow_up_to_an_unknown_topic_is_refused(content_copy):
+    _edit(content_copy / "answers.yml", "ask_how_exosomes_work, ask_benefits", "ask_how_exosome_work, ask_benefits")
+
+    with pytest.raises(ContentError, match="ask_how_exosome_work"):
+        load_content(content_copy)
+
+
+def test_an_unknown_placeholder_is_refused(content_copy):
+    _edit(content_copy / "messages.yml", "{name} on {phone}", "{name} on {telephone}")
+
+    with pytest.raises(ContentError, match="messages.yml.*telephone"):
+        load_content(content_copy)
+
+
+def test_a_missing_clinic_detail_is_refused(content_copy):
+    _edit(content_copy / "clinic.yml", 'phone: "+44 20 0000 0000"', "phone:")
+
+    with pytest.raises(ContentError, match="clinic.yml: phone"):
+        load_content(content_copy)
+
+
+def test_broken_yaml_names_the_file(content_copy):
+    (content_copy / "disclaimer.yml").write_text("disclaimer: [unclosed\n")
+
+    with pytest.raises(ContentError, match="disclaimer.yml: not valid YAML"):
+        load_content(content_copy)
+
+
+def test_an_empty_answer_is_refused(content_copy):
+    data = yaml.safe_load((content_copy / "answers.yml").read_text())
+    data["answers"]["ask_benefits"]["answer"] = "  "
+    (content_copy / "answers.yml").write_text(yaml.safe_dump(data))
+
+    with pytest.raises(ContentError, match="answers.ask_benefits.answer"):
+        load_content(content_copy)

@@ -1,0 +1,41 @@
+"""exobot/server/__main__.py: the API token is given to Rasa inside the process; dependency warnings are quiet."""
+
+import os
+import subprocess
+import sys
+import warnings
+
+from exobot.paths import ROOT
+from exobot.quiet import quiet_dependency_warnings
+from exobot.server.__main__ import rasa_arguments
+
+
+def test_the_token_is_added_only_where_the_http_api_is_enabled(monkeypatch):
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "s3cret")
+    assert rasa_arguments(["run", "--enable-api", "--port", "5005"])[-2:] == ["--auth-token", "s3cret"]
+    assert "--auth-token" not in rasa_arguments(["run", "actions", "--port", "5055"])
+    assert rasa_arguments(["shell", "--model", "m.tar.gz"]) == ["shell", "--model", "m.tar.gz"]
+
+
+def test_deprecation_warnings_of_dependencies_are_hidden_and_the_projects_own_are_shown(monkeypatch):
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # it sets environment variables for Rasa's start
+    with warnings.catch_warnings(record=True) as shown:
+        quiet_dependency_warnings()
+        warnings.warn_explicit("old API", DeprecationWarning, "orm.py", 1, module="sqlalchemy.orm")
+        warnings.warn_explicit("old option", FutureWarning, "train.py", 1, module="exobot.tools.train")
+    assert [str(w.message) for w in shown] == ["old option"]
+
+
+def test_rasa_through_the_launcher_prints_no_deprecation_warnings():
+    """`rasa data validate` reads the config and data as `make train` does; plain Rasa prints several warnings."""
+    env = {name: value for name, value in os.environ.items() if "WARN" not in name and name != "TF_CPP_MIN_LOG_LEVEL"}
+    command = ["data", "validate", "--fail-on-warnings"]
+    plain = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    launched = subprocess.run(
+        [sys.executable, "-m", "exobot.server", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert "DeprecationWarning" in plain.stdout + plain.stderr  # what a person saw before
+    assert launched.returncode == 0, launched.stdout[-2000:]
+    assert "DeprecationWarning" not in launched.stdout + launched.stderr, launched.stderr[-3000:]

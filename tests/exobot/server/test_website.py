@@ -1,0 +1,76 @@
+"""The website channel's request checks (exobot/server/website.py)."""
+
+import json
+
+import pytest
+
+from exobot.content import get_content
+from exobot.server.website import BadRequest, WebsiteInput, bot_says, parse_visitor_message, plain_unless_intent
+
+
+def body(payload) -> bytes:
+    return json.dumps(payload).encode("utf-8")
+
+
+def test_a_visitor_message_gives_its_sender_and_text():
+    assert parse_visitor_message(body({"sender": " abc ", "message": "what are exosomes"})) == {
+        "sender": "abc",
+        "text": "what are exosomes",
+    }
+
+
+def test_control_characters_become_spaces_and_newlines_stay():
+    parsed = parse_visitor_message(body({"sender": "abc", "message": "a\x00b\x1bc\nd\te"}))
+    assert parsed["text"] == "a b c\nd\te"
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"not json", "JSON"),
+        (b"\xff\xfe\x00garbage", "JSON"),
+        (b'{"sender": "a", "message": "caf\xe9"}', "JSON"),
+        (body(["a", "list"]), "JSON object"),
+        (body(None), "JSON object"),
+        (body({"message": "hi"}), "'sender'"),
+        (body({"sender": "", "message": "hi"}), "'sender'"),
+        (body({"sender": 12, "message": "hi"}), "'sender'"),
+        (body({"sender": "x" * 129, "message": "hi"}), "'sender'"),
+        (body({"sender": "a"}), "'message'"),
+        (body({"sender": "a", "message": None}), "'message'"),
+        (body({"sender": "a", "message": 42}), "'message'"),
+        (body({"sender": "a", "message": ["hi"]}), "'message'"),
+    ],
+)
+def test_requests_that_are_not_a_visitor_message_are_refused_with_the_reason(raw, reason):
+    with pytest.raises(BadRequest, match=reason):
+        parse_visitor_message(raw)
+
+
+def test_settings_come_from_credentials_yml():
+    channel = WebsiteInput.from_credentials({"max_message_length": 200, "reply_timeout_seconds": 1})
+    assert (channel.max_message_length, channel.reply_timeout_seconds) == (200, 1.0)
+    assert WebsiteInput.from_credentials(None).max_message_length == 1000
+
+
+def test_the_unavailable_reply_gives_the_clinic_phone():
+    content = get_content()
+    [reply] = bot_says("unavailable", "visitor-1")
+    assert content.clinic["phone"] in reply["text"] and reply["recipient_id"] == "visitor-1"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("/ask_cost", "/ask_cost"),
+        ("/restart", "/restart"),
+        ("/nonexistent", "nonexistent"),
+        ('/ask_cost{"price": 0}', 'ask_cost{"price": 0}'),
+        ("//", ""),
+        ("/ /nothing", "nothing"),
+        (" /restart ", "/restart"),
+        ("what about /ask_cost", "what about /ask_cost"),
+    ],
+)
+def test_only_known_intents_are_taken_as_commands(text, expected):
+    assert plain_unless_intent(text, ["ask_cost", "restart"]) == expected

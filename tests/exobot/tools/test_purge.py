@@ -1,0 +1,62 @@
+"""`make purge DAYS=N` (exobot/tools/purge.py) on a real SQLite tracker store."""
+
+import asyncio
+import subprocess
+import sys
+import time
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from exobot.paths import ROOT
+
+DAY = 24 * 60 * 60
+
+
+def conversation(sender: str, days_ago: float) -> DialogueStateTracker:
+    at = time.time() - days_ago * DAY
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen", timestamp=at),
+            UserUttered("what are exosomes", timestamp=at + 1),
+            BotUttered("Exosomes are ...", timestamp=at + 2),
+        ],
+    )
+
+
+def purge(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "exobot.tools.purge", *arguments], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_conversations_older_than_the_limit_are_deleted_and_newer_ones_kept(tmp_path):
+    database = tmp_path / "conversations.db"
+    store = SQLTrackerStore(dialect="sqlite", db=str(database))
+    for sender, days_ago in [("old-visitor", 45), ("older-visitor", 400), ("recent-visitor", 2)]:
+        asyncio.run(store.save(conversation(sender, days_ago)))
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
+
+    result = purge("--days", "30", "--endpoints", str(endpoints))
+
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 6 events" in result.stdout and "2 conversations removed" in result.stdout
+    assert set(asyncio.run(store.keys())) == {"recent-visitor"}
+    assert len(asyncio.run(store.retrieve("recent-visitor")).events) == 3
+
+
+def test_bad_days_get_a_clear_message(tmp_path):
+    for days in ("thirty", "0", "-5"):
+        result = purge("--days", days, "--endpoints", str(tmp_path / "endpoints.yml"))
+        assert result.returncode == 2
+        assert "DAYS must be" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_database_yet_is_not_an_error(tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'none.db'}\n")
+    result = purge("--days", "30", "--endpoints", str(endpoints))
+    assert result.returncode == 0 and "no conversations yet" in result.stdout
