@@ -12,6 +12,7 @@ from exobot.content import Content, get_content
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05
+REPORT = "report_adverse_reaction"
 
 
 def is_empty_message(tracker: Tracker) -> bool:
@@ -20,10 +21,13 @@ def is_empty_message(tracker: Tracker) -> bool:
 
 
 def likely_topics(tracker: Tracker, content: Content) -> List[Text]:
-    """The most likely topics the bot can answer, best first."""
-    answerable = set(content.answers) | set(content.messages["handoff"])
+    """The most likely topics the bot can answer, best first; a possible report of a problem always first."""
+    answerable = set(content.answers) | set(content.messages["handoff"]) | {REPORT}
     ranking = tracker.latest_message.get("intent_ranking") or []
     names = [r["name"] for r in ranking if r.get("name") in answerable and r.get("confidence", 0) >= MIN_CONFIDENCE]
+    if REPORT in names[:MAX_CHOICES]:
+        names.remove(REPORT)
+        names.insert(0, REPORT)
     return names[:MAX_CHOICES]
 
 
@@ -36,10 +40,10 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
         if is_empty_message(tracker):
-            dispatcher.utter_message(text=content.messages["empty_message"])
+            dispatcher.utter_message(text=content.say("empty_message"))
             return []
         if previous_bot_action(tracker) == self.name():
-            dispatcher.utter_message(text=content.with_clinic(content.messages["clarify_failed"]))
+            dispatcher.utter_message(text=content.say("clarify_failed"))
             return []
         topics = likely_topics(tracker, content)
         if not topics:
@@ -48,5 +52,5 @@ class ActionClarify(Action):
         buttons = content.buttons(topics) + [
             {"title": content.messages["something_else_button"], "payload": "/out_of_scope"}
         ]
-        utter_with_buttons(dispatcher, tracker, content.messages["clarify"], buttons)
+        utter_with_buttons(dispatcher, tracker, content.say("clarify"), buttons)
         return []

@@ -32,9 +32,7 @@ class ActionAnswerFaq(Action):
             return []
         dispatcher.utter_message(text=answer.text)
         dispatcher.utter_message(text=content.disclaimer)
-        utter_with_buttons(
-            dispatcher, tracker, content.messages["more_offer"], more_buttons(content, answer.follow_ups)
-        )
+        utter_with_buttons(dispatcher, tracker, content.say("more_offer"), more_buttons(content, answer.follow_ups))
         return [SlotSet(TOPIC_SLOT, intent)]
 
 

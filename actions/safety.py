@@ -16,5 +16,5 @@ class ActionGiveUrgentCare(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         content = get_content()
-        dispatcher.utter_message(text=content.with_clinic(content.messages["urgent_care"]))
+        dispatcher.utter_message(text=content.say("urgent_care"))
         return []

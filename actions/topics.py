@@ -13,7 +13,7 @@ def utter_topics(
     dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, text_key: Text, topics_key: Text
 ) -> None:
     """A message from messages.yml with its list of topics as buttons (titles from the content files)."""
-    utter_with_buttons(dispatcher, tracker, content.messages[text_key], content.buttons(content.messages[topics_key]))
+    utter_with_buttons(dispatcher, tracker, content.say(text_key), content.buttons(content.messages[topics_key]))
 
 
 class ActionListTopics(Action):

@@ -118,7 +118,7 @@ def test_simultaneous_messages_to_both_instances_are_handled_one_at_a_time(two_i
 
     # A message waiting for the lock longer than the channel's reply timeout gets the "call us" reply;
     # its turn is still handled and stored.
-    unavailable = CONTENT.with_clinic(CONTENT.messages["unavailable"])
+    unavailable = CONTENT.say("unavailable")
     answers = {answer.text for answer in CONTENT.answers.values()} | {unavailable}
     assert all(reply and reply[0]["text"] in answers for reply in replies), [r[0]["text"][:40] for r in replies]
     wait_until_stored(services, "busy-visitor", user_turns=len(messages) + 1)

@@ -67,7 +67,7 @@ def test_the_api_token_is_in_no_process_command_line(stack):
 def test_a_message_over_the_limit_is_asked_to_be_shorter_and_never_stored(stack):
     visitor = Visitor(stack.rasa_url)
     replies = visitor.texts("Please tell me about exosomes. " * 40)
-    assert replies == [CONTENT.messages["too_long"]]
+    assert replies == [CONTENT.say("too_long")]
     tracker = requests.get(
         f"{stack.rasa_url}/conversations/{visitor.sender}/tracker", params={"token": stack.token}, timeout=10
     ).json()

@@ -59,20 +59,18 @@ def test_price_question_gets_the_clinic_contact_details(visitor):
 
 
 def test_reported_problem_gets_urgent_care_guidance(visitor):
-    assert visitor.texts("my face is swollen since the injection yesterday") == [
-        CONTENT.with_clinic(CONTENT.messages["urgent_care"])
-    ]
+    assert visitor.texts("my face is swollen since the injection yesterday") == [CONTENT.say("urgent_care")]
 
 
 @pytest.mark.parametrize("message", ["", "   "])
 def test_empty_message_gets_a_prompt_not_a_guess(visitor, message):
-    assert visitor.texts(message) == [CONTENT.messages["empty_message"]]
+    assert visitor.texts(message) == [CONTENT.say("empty_message")]
 
 
 def test_unrelated_question_gets_an_honest_cannot_answer(visitor):
     replies = visitor.say("what's the weather like in paris tomorrow")
 
-    assert replies[0]["text"] in (CONTENT.messages["out_of_scope"], CONTENT.messages["clarify"])
+    assert replies[0]["text"] in (CONTENT.say("out_of_scope"), CONTENT.say("clarify"))
     assert CONTENT.disclaimer not in [r["text"] for r in replies]
 
 
@@ -101,14 +99,14 @@ def test_a_reported_problem_after_an_answer_is_never_answered_from_the_topic(vis
 
     texts = visitor.texts("i had the treatment yesterday and now my face is swollen and hot")
 
-    assert texts == [CONTENT.with_clinic(CONTENT.messages["urgent_care"])]
+    assert texts == [CONTENT.say("urgent_care")]
 
 
 def test_clarification_offers_topics_and_hands_over_on_a_second_miss(visitor):
     first = visitor.say("/nlu_fallback")
     second = visitor.texts("/nlu_fallback")
 
-    assert first[0]["text"] in (CONTENT.messages["clarify"], CONTENT.messages["out_of_scope"])
+    assert first[0]["text"] in (CONTENT.say("clarify"), CONTENT.say("out_of_scope"))
     assert CONTENT.clinic["phone"] in second[0]
 
 

@@ -9,6 +9,9 @@ import yaml
 
 CONTENT_DIR = Path(__file__).parent
 # Lists of topics offered as buttons: when the bot cannot answer, in the welcome, and for "what can you do?".
+# Replies that answer nothing: each ends with the safety line, so a misread report of a problem still
+# tells the visitor what to do.
+NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message")
 TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics")
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
 
@@ -47,6 +50,13 @@ class Content:
     def with_clinic(self, template: Text) -> Text:
         """Fill the clinic's details into a message template."""
         return template.format(**self.clinic)
+
+    def say(self, key: Text) -> Text:
+        """A message as the visitor gets it: clinic details filled in, and the safety line after a non-answer."""
+        text = self.with_clinic(self.messages[key])
+        if key in NON_ANSWERS:
+            text += "\n" + self.with_clinic(self.messages["safety_line"])
+        return text
 
 
 def _read_yaml(path: Path) -> Dict[Text, Any]:
@@ -110,6 +120,7 @@ def _check_templates(content: Content, directory: Path) -> None:
         "empty_message",
         "welcome",
         "capabilities",
+        "safety_line",
         "more_offer",
         "clarify",
         "clarify_failed",

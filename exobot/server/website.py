@@ -66,7 +66,7 @@ def plain_unless_intent(text: Text, intents: Collection[Text]) -> Text:
 def bot_says(template_key: Text, sender: Text) -> List[Dict[Text, Text]]:
     """A reply in the REST channel's format, from a message in messages.yml."""
     content = get_content()
-    return [{"recipient_id": sender, "text": content.with_clinic(content.messages[template_key])}]
+    return [{"recipient_id": sender, "text": content.say(template_key)}]
 
 
 async def action_server_is_down(action_endpoint: Optional[EndpointConfig]) -> bool:

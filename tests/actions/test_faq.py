@@ -56,5 +56,5 @@ def test_no_curated_answer_gives_the_honest_cannot_answer(dispatcher, domain, in
     ActionAnswerFaq().run(dispatcher, make_tracker(intent), domain)
 
     [message] = dispatcher.messages
-    assert message["text"] == CONTENT.messages["out_of_scope"]
+    assert message["text"] == CONTENT.say("out_of_scope")
     assert message["buttons"]

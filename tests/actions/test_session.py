@@ -12,7 +12,7 @@ def test_new_session_greets_once_and_carries_nothing_over(dispatcher, domain):
     events = ActionSessionStart().run(dispatcher, tracker, domain)
 
     [welcome] = dispatcher.messages
-    assert welcome["text"] == get_content().messages["welcome"]
+    assert welcome["text"] == get_content().say("welcome")
     assert [b["title"] for b in welcome["buttons"]] == [
         "What are exosomes?",
         "Can they help my skin?",
@@ -59,5 +59,5 @@ def test_session_start_request_later_in_a_conversation_starts_afresh(dispatcher,
 
     events = ActionSessionStart().run(dispatcher, tracker, domain)
 
-    assert [m["text"] for m in dispatcher.messages] == [get_content().messages["welcome"]]
+    assert [m["text"] for m in dispatcher.messages] == [get_content().say("welcome")]
     assert events[0] == SessionStarted()

@@ -118,3 +118,19 @@ def test_an_empty_answer_is_refused(content_copy):
 
     with pytest.raises(ContentError, match="answers.ask_benefits.answer"):
         load_content(content_copy)
+
+
+@pytest.mark.parametrize("key", ["out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message"])
+def test_every_reply_that_answers_nothing_ends_with_the_safety_line(key):
+    said = CONTENT.say(key)
+    assert said.startswith(CONTENT.with_clinic(CONTENT.messages[key]))
+    assert said.endswith(
+        "\nProblem after a treatment? Contact the clinic that treated you now; in an emergency, call "
+        "your local emergency number."
+    )
+
+
+def test_the_urgent_care_reply_does_not_assume_this_clinic_treated_the_visitor():
+    said = CONTENT.say("urgent_care")
+    assert f"the clinic that treated you now (or us, on {CONTENT.clinic['phone']})" in said
+    assert "emergency number" in said

@@ -1,0 +1,159 @@
+"""The red-flag check: a visitor describing a problem after their own treatment gets urgent care, whatever else.
+
+It runs last in the NLU pipeline, after the classifier and the fallback, so no FAQ answer, "Did you
+mean ...?" or "I can't answer that" can come before it. A message is a report when it names a symptom
+and enough signs point to the visitor's own recent treatment and present state, more than to a
+general or imagined question. The words are in red_flags.yml, each sign with its weight:
+
+    +2  they had a treatment ("since my injection", "where they injected", "I had it done")
+    +1  they describe themselves ("my lips", "I'm", "she has")
+    +2  when: "since", "ago", "yesterday", "overnight";  +1  "now", "still", "getting worse"
+    +1  asking for help ("help", "is this normal?", "should I come in?")
+    +1  a sign that needs a doctor soon (red streaks, pus, fever, breathing, vision, drooping)
+    -2  a general question ("risks", "side effects", "could it cause ...")
+    -3  imagined ("what if", "if I", "will I")
+    -2  wanting a treatment for something ("can exosomes help my scars?"), unless they had one
+    -5  long ago, a pet, a cold, rebooking, or a figure of speech ("itching to book")
+
+A message with a symptom, about the visitor or their treatment (one of the first two signs), and a total
+of at least 2 is a report. It also works the other way: when the classifier took a plainly general
+question (a negative total: "if I get a headache after treatment, is that something to worry about?")
+for a report, the question goes to the next intent in the ranking, or to "Did you mean ...?" (which
+offers "I have a problem after a treatment" first) when that one is unsure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Pattern, Sequence, Text, Tuple
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from exobot.nlu.spelling import CORRECTED_TEXT
+
+PATTERNS_FILE = Path(__file__).parent / "red_flags.yml"
+REPORT_INTENT = "report_adverse_reaction"
+RED_FLAG_KEY = "red_flag"
+THRESHOLD = 2
+NO_CONFIDENT_INTENT = "nlu_fallback"
+WEIGHTS = {
+    "after_own_treatment": 2,
+    "personal": 1,
+    "recently": 2,
+    "changing": 1,
+    "urgency": 1,
+    "serious": 1,
+    "general_question": -2,
+    "hypothetical": -3,
+    "wants_treatment": -2,
+    "not_about_a_recent_treatment": -5,
+}
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    is_report: bool
+    score: int
+    signs: Tuple[Text, ...]
+
+
+@lru_cache(maxsize=4)
+def patterns(path: Path = PATTERNS_FILE) -> Dict[Text, List[Pattern]]:
+    """Each list of a patterns file (red_flags.yml, suitability.yml) as compiled regular expressions."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: [re.compile(expression) for expression in expressions] for name, expressions in data.items()}
+
+
+def _normalised(text: Text) -> Text:
+    return " ".join(text.translate(QUOTES).lower().split())
+
+
+def found_signs(path: Path, texts: Sequence[Text]) -> Tuple[Text, ...]:
+    """The names of the lists in the patterns file that match any of the texts (lower-cased)."""
+    texts = [_normalised(text) for text in texts if text]
+    return tuple(
+        name for name, expressions in patterns(path).items() if any(p.search(t) for p in expressions for t in texts)
+    )
+
+
+def judge(*texts: Text) -> Verdict:
+    """Whether the text (as typed, and as spell-corrected when given) reports a problem after a treatment."""
+    signs = found_signs(PATTERNS_FILE, texts)
+    score = sum(WEIGHTS.get(sign, 0) for sign in signs)
+    if "wants_treatment" in signs and "after_own_treatment" in signs:
+        score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
+    about_someone = "after_own_treatment" in signs or "personal" in signs
+    return Verdict("symptoms" in signs and about_someone and score >= THRESHOLD, score, signs)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class RedFlagClassifier(GraphComponent, IntentClassifier):
+    """Routes a reported problem after a treatment to `report_adverse_reaction`, ahead of every other intent."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # the FallbackClassifier's threshold: below it, a demoted question gets "Did you mean ...?"
+        return {"threshold": 0.4}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.threshold = float({**self.get_default_config(), **config}["threshold"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagClassifier:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text.strip():
+                continue
+            verdict = judge(text, message.get(CORRECTED_TEXT) or "")
+            if verdict.is_report:
+                route_to_urgent_care(message, verdict)
+            elif verdict.score < 0 and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
+                demote_report(message, self.threshold)
+        return messages
+
+
+def make_top_intent(message: Message, intent: Text) -> None:
+    """Make `intent` the message's intent with full confidence, first in its ranking (the rest kept in order)."""
+    top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    others = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)
+
+
+def route_to_urgent_care(message: Message, verdict: Verdict) -> None:
+    """Make the report intent the message's intent, and say which signs were found."""
+    make_top_intent(message, REPORT_INTENT)
+    message.set(RED_FLAG_KEY, {"score": verdict.score, "signs": list(verdict.signs)}, add_to_output=True)
+
+
+def demote_report(message: Message, threshold: float) -> None:
+    """A general question taken for a report: the next intent in the ranking, or nlu_fallback if that is unsure."""
+    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != REPORT_INTENT]
+    best = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
+    if best[PREDICTED_CONFIDENCE_KEY] < threshold:
+        best = {INTENT_NAME_KEY: NO_CONFIDENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0 - best[PREDICTED_CONFIDENCE_KEY]}
+    message.set(INTENT, best, add_to_output=True)

@@ -1,0 +1,62 @@
+"""The suitability check: "can I have it while pregnant?" gets the consult-a-professional answer, never a guess.
+
+Whether a treatment suits a visitor depends on their health, which general information cannot judge.
+A message that names the visitor's own situation (pregnancy, breastfeeding, a medicine, a skin or
+other condition, a cancer history, their age, or who may give the treatment) and asks whether it
+suits them goes to `ask_consultation`. The words are in suitability.yml. The red-flag check runs after
+this one: a reported problem after a treatment still gets urgent care.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from exobot.nlu.red_flags import found_signs, make_top_intent
+from exobot.nlu.spelling import CORRECTED_TEXT
+
+PATTERNS_FILE = Path(__file__).parent / "suitability.yml"
+CONSULTATION_INTENT = "ask_consultation"
+
+
+def asks_about_suitability(*texts: Text) -> bool:
+    signs = found_signs(PATTERNS_FILE, texts)
+    return "situation" in signs and "question" in signs
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SuitabilityClassifier(GraphComponent, IntentClassifier):
+    """Routes a question about personal suitability to `ask_consultation`."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [IntentClassifier]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SuitabilityClassifier:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if (
+                isinstance(text, str)
+                and text.strip()
+                and asks_about_suitability(text, message.get(CORRECTED_TEXT) or "")
+            ):
+                make_top_intent(message, CONSULTATION_INTENT)
+        return messages
