@@ -6,6 +6,7 @@ and enough signs point to the visitor's own recent treatment and present state, 
 general or imagined question. The words are in red_flags.yml, each sign with its weight:
 
     +2  they had a treatment ("since my injection", "where they injected", "I had it done")
+    +1  after "the" treatment (theirs, or any: "can I fly after the treatment?")
     +1  they describe themselves ("my lips", "I'm", "she has")
     +2  when: "since", "ago", "yesterday", "overnight";  +1  "now", "still", "getting worse"
     +1  asking for help ("help", "is this normal?", "should I come in?")
@@ -15,7 +16,7 @@ general or imagined question. The words are in red_flags.yml, each sign with its
     -2  wanting a treatment for something ("can exosomes help my scars?"), unless they had one
     -5  long ago, a pet, a cold, rebooking, or a figure of speech ("itching to book")
 
-A message with a symptom, about the visitor or their treatment (one of the first two signs), and a total
+A message with a symptom, about the visitor or a treatment (one of the first three signs), and a total
 of at least 2 is a report. It also works the other way: when the classifier took a plainly general
 question (a negative total: "if I get a headache after treatment, is that something to worry about?")
 for a report, the question goes to the next intent in the ranking, or to "Did you mean ...?" (which
@@ -48,6 +49,7 @@ THRESHOLD = 2
 NO_CONFIDENT_INTENT = "nlu_fallback"
 WEIGHTS = {
     "after_own_treatment": 2,
+    "after_a_treatment": 1,
     "personal": 1,
     "recently": 2,
     "changing": 1,
@@ -93,7 +95,7 @@ def judge(*texts: Text) -> Verdict:
     score = sum(WEIGHTS.get(sign, 0) for sign in signs)
     if "wants_treatment" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
-    about_someone = "after_own_treatment" in signs or "personal" in signs
+    about_someone = bool({"after_own_treatment", "after_a_treatment", "personal"} & set(signs))
     return Verdict("symptoms" in signs and about_someone and score >= THRESHOLD, score, signs)
 
 
