@@ -7,16 +7,19 @@ general or imagined question. The words are in red_flags.yml, each sign with its
 
     +2  they had a treatment ("since my injection", "where they injected", "I had it done")
     +1  after "the" treatment (theirs, or any: "can I fly after the treatment?")
+    +1  a treatment is mentioned at all ("the jab", "tx", "my appointment"), with a "when" below
     +1  they describe themselves ("my lips", "I'm", "she has")
     +2  when: "since", "ago", "yesterday", "overnight";  +1  "now", "still", "getting worse"
     +1  asking for help ("help", "is this normal?", "should I come in?")
     +1  a sign that needs a doctor soon (red streaks, pus, fever, breathing, vision, drooping)
     -2  a general question ("risks", "side effects", "could it cause ...")
     -3  imagined ("what if", "if I", "will I")
+    -3  planning ahead ("in two weeks", "my wedding", "before having it")
     -2  wanting a treatment for something ("can exosomes help my scars?"), unless they had one
     -5  long ago, a pet, a cold, rebooking, or a figure of speech ("itching to book")
 
-A message with a symptom, about the visitor or a treatment (one of the first three signs), and a total
+Chat shorthand ("u", "tx", "appt") is written out first. A message with a symptom, about the visitor or
+a treatment (one of the first four signs), and a total
 of at least 2 is a report. It also works the other way: when the classifier took a plainly general
 question (a negative total: "if I get a headache after treatment, is that something to worry about?")
 for a report, the question goes to the next intent in the ranking, or to "Did you mean ...?" (which
@@ -50,6 +53,7 @@ NO_CONFIDENT_INTENT = "nlu_fallback"
 WEIGHTS = {
     "after_own_treatment": 2,
     "after_a_treatment": 1,
+    "treatment_mentioned": 1,
     "personal": 1,
     "recently": 2,
     "changing": 1,
@@ -57,6 +61,7 @@ WEIGHTS = {
     "serious": 1,
     "general_question": -2,
     "hypothetical": -3,
+    "planning": -3,
     "wants_treatment": -2,
     "not_about_a_recent_treatment": -5,
 }
@@ -74,11 +79,23 @@ class Verdict:
 def patterns(path: Path = PATTERNS_FILE) -> Dict[Text, List[Pattern]]:
     """Each list of a patterns file (red_flags.yml, suitability.yml) as compiled regular expressions."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {name: [re.compile(expression) for expression in expressions] for name, expressions in data.items()}
+    return {
+        name: [re.compile(expression) for expression in items]
+        for name, items in data.items()
+        if isinstance(items, list)
+    }
 
 
 def _normalised(text: Text) -> Text:
-    return " ".join(text.translate(QUOTES).lower().split())
+    """Lower case, straight quotes, single spaces, chat shorthand written out."""
+    words = re.findall(r"\w+|\W+", text.translate(QUOTES).lower())
+    shorthand = _shorthand()
+    return " ".join("".join(shorthand.get(word, word) for word in words).split())
+
+
+@lru_cache(maxsize=1)
+def _shorthand() -> Dict[Text, Text]:
+    return yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")).get("shorthand") or {}
 
 
 def found_signs(path: Path, texts: Sequence[Text]) -> Tuple[Text, ...]:
@@ -93,9 +110,11 @@ def judge(*texts: Text) -> Verdict:
     """Whether the text (as typed, and as spell-corrected when given) reports a problem after a treatment."""
     signs = found_signs(PATTERNS_FILE, texts)
     score = sum(WEIGHTS.get(sign, 0) for sign in signs)
+    if "treatment_mentioned" in signs and not {"recently", "changing"} & set(signs):
+        score -= WEIGHTS["treatment_mentioned"]  # a treatment named without a when is no sign of a report
     if "wants_treatment" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
-    about_someone = bool({"after_own_treatment", "after_a_treatment", "personal"} & set(signs))
+    about_someone = bool({"after_own_treatment", "after_a_treatment", "treatment_mentioned", "personal"} & set(signs))
     return Verdict("symptoms" in signs and about_someone and score >= THRESHOLD, score, signs)
 
 

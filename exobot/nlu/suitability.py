@@ -28,8 +28,9 @@ CONSULTATION_INTENT = "ask_consultation"
 
 
 def asks_about_suitability(*texts: Text) -> bool:
-    signs = found_signs(PATTERNS_FILE, texts)
-    return "situation" in signs and "question" in signs
+    signs = set(found_signs(PATTERNS_FILE, texts))
+    asked = bool({"question", "suitability_question"} & signs)
+    return ("situation" in signs and asked) or {"own_health", "suitability_question"} <= signs
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
