@@ -19,6 +19,14 @@ export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" T
 # Requests bigger than this are refused by the web server before anything reads them.
 export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-65536}" SANIC_FALLBACK_ERROR_FORMAT=json
 
+# Example clinic details must never reach a visitor: a warning here, a refusal in production.
+production=""
+if [ "${PRODUCTION:-}" = "1" ] || [ "$(basename "${ENDPOINTS:-}")" = "endpoints.production.yml" ]; then
+  production="--production"
+  export PRODUCTION=1
+fi
+.venv/bin/python -m exobot.tools.check_clinic $production || exit 1
+
 mkdir -p "$STATE_DIR"
 endpoints="${ENDPOINTS:-$(STATE_DIR="$STATE_DIR" bash scripts/endpoints.sh "$ACTIONS_PORT")}"
 

@@ -124,3 +124,9 @@ def test_rasa_allows_only_the_clinic_page_origin(stack):
 
     assert allowed.headers.get("Access-Control-Allow-Origin") == stack.web_url
     assert other.headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_make_run_names_each_example_clinic_detail_still_shipped(stack):
+    log = stack.rasa_log.read_text()
+    assert "warning: exobot/content/clinic.yml still has example values" in log
+    assert f"phone: {CONTENT.clinic['phone']}" in log

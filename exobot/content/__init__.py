@@ -1,9 +1,9 @@
 """Load and check the content files that clinic staff edit (exobot/content/*.yml)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import yaml
 
@@ -24,10 +24,12 @@ class ContentError(ValueError):
 class Answer:
     intent: Text
     title: Text
-    source: Text
+    quotes: List[Text]  # verbatim from the source text: every sentence of the answer must rest on them
+    clinic_statement: Optional[Text]  # or: the clinic's own reviewed statement, where the source text is silent
     text: Text
     detail: Text
     follow_ups: List[Text]
+    notes: List[Text] = field(default_factory=list)  # cited country notes (regulation.yml), sent after it
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,46 @@ def _parse_answers(path: Path) -> Dict[Text, Answer]:
         follow_ups = entry.get("follow_ups") or []
         if not isinstance(follow_ups, list):
             raise ContentError(f"{where}.follow_ups: must be a list of intent names")
+        quotes, statement = _quotes(entry.get("source"), where), entry.get("clinic_statement")
+        if not quotes and statement is None:
+            raise ContentError(f"{where}: needs 'source:' quotes from the source text, or a 'clinic_statement:'")
         answers[intent] = Answer(
             intent=intent,
             title=_text(entry.get("title"), f"{where}.title"),
-            source=_text(entry.get("source"), f"{where}.source"),
+            quotes=quotes,
+            clinic_statement=_text(statement, f"{where}.clinic_statement") if statement is not None else None,
             text=_text(entry.get("answer"), f"{where}.answer"),
             detail=_text(entry.get("detail"), f"{where}.detail"),
             follow_ups=[str(name) for name in follow_ups],
         )
     return answers
+
+
+def _quotes(value: Any, where: Text) -> List[Text]:
+    """The `source:` list: each item a quote (whitespace is not significant)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ContentError(f"{where}.source: must be a list of quotes from the source text, one per line starting '- '")
+    return [" ".join(_text(quote, f"{where}.source").split()) for quote in value]
+
+
+def _country_notes(path: Path) -> Dict[Text, List[Text]]:
+    """regulation.yml's notes, each with its source named, by the intent they belong to."""
+    data = _read_yaml(path)
+    notes = []
+    for country, entry in (data.get("countries") or {}).items():
+        where = f"{path}: countries.{country}"
+        cited = entry.get("source") if isinstance(entry, dict) else None
+        if not isinstance(cited, dict):
+            raise ContentError(f"{where}: needs a note and a source (title, date, url, quotes)")
+        date = cited.get("date")
+        when = (
+            f"{date.day} {date:%B %Y}" if hasattr(date, "strftime") else _text(str(date or ""), f"{where}.source.date")
+        )
+        note, title = _text(entry.get("note"), f"{where}.note"), _text(cited.get("title"), f"{where}.source.title")
+        notes.append(f"{' '.join(note.split())} (Source: {title}, {when}.)")
+    return {_text(data.get("intent"), f"{path}: intent"): notes}
 
 
 def _check_links(content: Content, directory: Path) -> None:
@@ -140,8 +173,13 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Read and check every content file in `directory`."""
     clinic_data = _read_yaml(directory / "clinic.yml")
     clinic = {field: _text(clinic_data.get(field), f"{directory / 'clinic.yml'}: {field}") for field in CLINIC_FIELDS}
+    answers = _parse_answers(directory / "answers.yml")
+    for intent, notes in _country_notes(directory / "regulation.yml").items():
+        if intent not in answers:
+            raise ContentError(f"{directory / 'regulation.yml'}: intent '{intent}' has no answer")
+        answers[intent] = replace(answers[intent], notes=notes)
     content = Content(
-        answers=_parse_answers(directory / "answers.yml"),
+        answers=answers,
         disclaimer=_text(
             _read_yaml(directory / "disclaimer.yml").get("disclaimer"), f"{directory / 'disclaimer.yml'}: disclaimer"
         ),

@@ -107,11 +107,29 @@ def found_signs(path: Path, texts: Sequence[Text]) -> Tuple[Text, ...]:
 
 
 def judge(*texts: Text) -> Verdict:
-    """Whether the text (as typed, and as spell-corrected when given) reports a problem after a treatment."""
+    """Whether the text (as typed, and as spell-corrected when given) reports a problem after a treatment.
+
+    A report buried after another question ("Is there wheelchair access? Also her bruising is much worse")
+    counts: each sentence is judged too, and one with a sign that needs a doctor soon is enough.
+    """
+    whole = judge_text(*texts)
+    if whole.is_report:
+        return whole
+    for part in re.split(r"(?<=[.?!])\s+|\balso\b|\badditionally\b", texts[0], flags=re.IGNORECASE):
+        verdict = judge_text(part)
+        if verdict.is_report and ("serious" in verdict.signs or "not_about_a_recent_treatment" not in whole.signs):
+            return verdict
+    return whole
+
+
+def judge_text(*texts: Text) -> Verdict:
+    """The verdict on one text (as typed, and as spell-corrected when given)."""
     signs = found_signs(PATTERNS_FILE, texts)
     score = sum(WEIGHTS.get(sign, 0) for sign in signs)
     if "treatment_mentioned" in signs and not {"recently", "changing"} & set(signs):
         score -= WEIGHTS["treatment_mentioned"]  # a treatment named without a when is no sign of a report
+    if "not_about_a_recent_treatment" in signs and "serious" in signs and "after_own_treatment" in signs:
+        score -= WEIGHTS["not_about_a_recent_treatment"]  # "can I rebook? her face is red and spreading"
     if "wants_treatment" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
     about_someone = bool({"after_own_treatment", "after_a_treatment", "treatment_mentioned", "personal"} & set(signs))

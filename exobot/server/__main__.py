@@ -4,10 +4,12 @@ It takes the same arguments as the `rasa` command (make run, make shell and make
 - with `run --enable-api`, gives Rasa the API token from $RASA_AUTH_TOKEN or .secrets/auth_token
   inside the process, so the token never appears in the process list;
 - applies exobot/rasa_compat.py (checks the installed Rasa, installs the project's patches) first;
+- with PRODUCTION=1, refuses to `run` while exobot/content/clinic.yml still has example values;
 - keeps dependencies' deprecation warnings away from the person running it; the project's own
   warnings still show.
 """
 
+import os
 import sys
 from typing import List, Sequence
 
@@ -25,6 +27,12 @@ def rasa_arguments(arguments: Sequence[str]) -> List[str]:
 
 def main(arguments: Sequence[str]) -> None:
     quiet_dependency_warnings()
+    if arguments[:1] == ["run"] and os.environ.get("PRODUCTION") == "1":
+        from exobot.tools import check_clinic
+
+        sys.argv = ["check_clinic", "--production"]
+        if check_clinic.main() != 0:
+            sys.exit(1)
     from exobot import rasa_compat
 
     rasa_compat.apply()

@@ -89,7 +89,13 @@ def _add_to_domain(text: str, intent: str) -> str:
 
 
 def _answer_entry(topic: Dict) -> str:
-    entry = {topic["intent"]: {key: topic[key].strip() for key in ("title", "source", "answer")}}
+    entry = {
+        topic["intent"]: {
+            "title": topic["title"].strip(),
+            "clinic_statement": topic["source"].strip(),
+            "answer": topic["answer"].strip(),
+        }
+    }
     entry[topic["intent"]]["follow_ups"] = list(topic.get("follow_ups") or [])
     entry[topic["intent"]]["detail"] = topic["detail"].strip()
     dumped = yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)

@@ -12,11 +12,12 @@ CONTENT = get_content()
 def test_answer_is_followed_by_the_disclaimer_and_the_offer_of_more(dispatcher, domain, intent):
     events = ActionAnswerFaq().run(dispatcher, make_tracker(intent), domain)
 
-    answer, disclaimer, offer = dispatcher.messages
+    answer, *notes, disclaimer, offer = dispatcher.messages
     assert events == [SlotSet("current_topic", intent)]
     assert answer["text"] == CONTENT.answers[intent].text
+    assert [note["text"] for note in notes] == CONTENT.answers[intent].notes
     assert disclaimer["text"] == CONTENT.disclaimer
-    assert offer["text"] == CONTENT.messages["more_offer"]
+    assert offer["text"] == CONTENT.say("more_offer")
     payloads = [button["payload"] for button in offer["buttons"]]
     assert payloads == ["/affirm"] + [f"/{name}" for name in CONTENT.answers[intent].follow_ups]
     assert 2 <= len(CONTENT.answers[intent].follow_ups) <= 3
@@ -28,8 +29,9 @@ def test_details_give_the_current_topics_longer_answer_and_the_disclaimer(dispat
 
     ActionGiveDetails().run(dispatcher, tracker, domain)
 
-    detail, disclaimer = dispatcher.messages
+    detail, *notes, disclaimer = dispatcher.messages
     assert detail["text"] == CONTENT.answers[intent].detail
+    assert [note["text"] for note in notes] == CONTENT.answers[intent].notes
     assert len(detail["text"]) > len(CONTENT.answers[intent].text)
     assert disclaimer["text"] == CONTENT.disclaimer
     assert [b["payload"] for b in disclaimer["buttons"]] == [f"/{n}" for n in CONTENT.answers[intent].follow_ups]
@@ -58,3 +60,14 @@ def test_no_curated_answer_gives_the_honest_cannot_answer(dispatcher, domain, in
     [message] = dispatcher.messages
     assert message["text"] == CONTENT.say("out_of_scope")
     assert message["buttons"]
+
+
+def test_the_regulation_answer_names_the_fda_position_and_its_source(dispatcher, domain):
+    ActionAnswerFaq().run(dispatcher, make_tracker("ask_regulation", "is it fda approved"), domain)
+
+    note = dispatcher.messages[1]["text"]
+    assert "no FDA-approved exosome products" in note
+    assert (
+        "(Source: U.S. Food and Drug Administration: Public Safety Notification on Exosome Products, 6 December 2019.)"
+        in note
+    )

@@ -29,9 +29,17 @@ def test_other_questions_are_not(text):
     assert not asks_about_suitability(text)
 
 
-def test_the_tuning_set_and_the_training_data_stay_right():
-    tuning = yaml.safe_load((ROOT / "research" / "data" / "suitability_tuning.yml").read_text())["suitability"]
-    assert [text for text in tuning if not asks_about_suitability(text)] == []
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "tests" / "safety" / "suitability.yml", *sorted((ROOT / "research" / "data").glob("suitability_*.yml"))],
+    ids=lambda path: path.name,
+)
+def test_every_suitability_set_stays_right(path):
+    questions = yaml.safe_load(path.read_text())["suitability"]
+    assert [text for text in questions if not asks_about_suitability(text)] == []
+
+
+def test_no_training_example_of_another_intent_is_taken_for_suitability():
     others = [e for e in read_examples(training_files()) if e.intent != "ask_consultation"]
     assert [e.text for e in others if asks_about_suitability(e.text)] == []
 
