@@ -64,10 +64,10 @@ $(SPACY_PIPELINE): .venv/.installed exobot/tools/build_spacy.py
 train: spacy
 	@$(BIN)/python -m exobot.tools.train $(if $(FULL),--full) $(if $(FORCE),--no-gate)
 
-## validate: check training data, domain and content files
+## validate: check training data, domain and content files (faithful to the source, plain language)
 validate: spacy
 	$(RASA) data validate --fail-on-warnings
-	$(BIN)/python -c "from exobot.content import load_content; load_content(); print('content files: OK')"
+	$(BIN)/python -m exobot.tools.content_checks
 
 ## evaluate: score the model on the held-out split, a typo-perturbed copy, threshold sweep, 5-fold CV
 evaluate: train

@@ -31,6 +31,8 @@ class ActionAnswerFaq(Action):
             utter_cannot_answer(dispatcher, tracker, content)
             return []
         dispatcher.utter_message(text=answer.text)
+        for note in answer.notes:
+            dispatcher.utter_message(text=note)
         dispatcher.utter_message(text=content.disclaimer)
         utter_with_buttons(dispatcher, tracker, content.say("more_offer"), more_buttons(content, answer.follow_ups))
         return [SlotSet(TOPIC_SLOT, intent)]
@@ -49,5 +51,7 @@ class ActionGiveDetails(Action):
             dispatcher.utter_message(response="utter_affirm")
             return []
         dispatcher.utter_message(text=answer.detail)
+        for note in answer.notes:
+            dispatcher.utter_message(text=note)
         utter_with_buttons(dispatcher, tracker, content.disclaimer, content.buttons(answer.follow_ups))
         return []

@@ -10,3 +10,15 @@ MODELS_DIR = ROOT / "models"
 RESULTS_DIR = ROOT / "results"
 # The held-out split: never trained on; the training gate and the test suite score every model on it.
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+# Written independently of the training data, by other hands: never trained on, never tuned against.
+UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
+
+
+def evaluation_sets() -> list:
+    """Every file of messages that must never become training data: NLU test sets, safety sets, tuning sets."""
+    return [
+        HELD_OUT,
+        UNSEEN,
+        *sorted((ROOT / "tests" / "safety").glob("*.yml")),
+        *sorted((ROOT / "research" / "data").glob("*.yml")),
+    ]

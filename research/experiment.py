@@ -1,43 +1,107 @@
-"""Train an NLU-only model with one config and score it on the held-out split.
+"""Train an NLU-only model with one config and score it on every evaluation set, as the bot serves it.
 
-    .venv/bin/python -m research.experiment research/experiments/sparse.yml [--typos]
+    .venv/bin/python -m research.experiment research/experiments/<name>.yml [--data data/nlu] [--skip-unseen]
 
-Writes results/experiments/<name>/ (model, summary.json, rankings.json) and prints
-one row of the table in docs/nlu.md, with the training time.
+Scores (fallback included, research/evaluate.py's rules) on the held-out split, the development set
+(research/data/dev_visitors.yml: the one to tune against), the independent set (tests/nlu/unseen.yml:
+score each candidate once, never tune on it) and typo copies of the last two; also the wrong-topic
+rate, how often "Did you mean ...?" offered the right topic, and the parse time per message.
+Writes results/experiments/<name>/summary.json and prints one row of the table in docs/nlu.md.
 """
 
 import argparse
+import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Dict, List, Tuple
 
-from exobot.paths import ROOT
+from exobot.paths import HELD_OUT, RESULTS_DIR, ROOT, UNSEEN
+from exobot.quiet import quiet_dependency_warnings
+from exobot.tools.evaluation import load_examples, parse_all, score, top_intents
+
+DEV = ROOT / "research" / "data" / "dev_visitors.yml"
+TYPO_SEED = 13
+
+
+def typo_copy(source: Path, target: Path) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "research.typos", str(source), str(target), "--seed", str(TYPO_SEED)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return target
+
+
+def wrong_topic_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
+    """Share of in-scope messages answered with another topic (a "Did you mean ...?" is not an answer)."""
+    in_scope = [(label, p["intent"]["name"]) for (_, label), p in zip(examples, parsed) if label != "out_of_scope"]
+    wrong = [1 for label, got in in_scope if got not in (label, "nlu_fallback", "out_of_scope")]
+    return len(wrong) / max(len(in_scope), 1)
+
+
+def clarification_hit_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
+    """Of the in-scope messages that got "Did you mean ...?", the share whose right topic was among the choices."""
+    from actions.clarify import MAX_CHOICES, MIN_CONFIDENCE
+
+    asked = [
+        (label, p)
+        for (_, label), p in zip(examples, parsed)
+        if label != "out_of_scope" and p["intent"]["name"] == "nlu_fallback"
+    ]
+    hits = 0
+    for label, p in asked:
+        offered = [
+            r["name"]
+            for r in p.get("intent_ranking", [])
+            if r["name"] not in ("nlu_fallback", "out_of_scope") and r["confidence"] >= MIN_CONFIDENCE
+        ]
+        hits += label in offered[:MAX_CHOICES]
+    return hits / len(asked) if asked else 1.0
+
+
+def evaluate_on(model: Path, nlu: Path) -> Dict:
+    examples = load_examples(nlu)
+    started = time.perf_counter()
+    parsed = asyncio.run(parse_all(model, [text for text, _ in examples]))
+    seconds = time.perf_counter() - started
+    summary = score(examples, top_intents(parsed))
+    summary.update(
+        wrong_topic_rate=wrong_topic_rate(examples, parsed),
+        clarification_hit_rate=clarification_hit_rate(examples, parsed),
+        mean_parse_ms=1000 * seconds / len(examples),
+    )
+    return summary
 
 
 def main() -> None:
+    quiet_dependency_warnings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", type=Path)
-    parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "nlu" / "test_nlu.yml")
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
+    parser.add_argument("--skip-unseen", action="store_true", help="score only the held-out and development sets")
     args = parser.parse_args()
     name = args.config.stem
-    out = ROOT / "results" / "experiments" / name
+    out = RESULTS_DIR / "experiments" / name
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    rasa = [sys.executable, "-m", "exobot.server"]
-
     start = time.monotonic()
     subprocess.run(
         [
-            *rasa,
+            sys.executable,
+            "-m",
+            "exobot.server",
             "train",
             "nlu",
             "--config",
             str(args.config),
             "--nlu",
-            "data/nlu",
+            str(args.data),
             "--out",
             str(out),
             "--fixed-model-name",
@@ -50,30 +114,31 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     train_seconds = time.monotonic() - start
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "research.evaluate",
-            "--model",
-            str(out / "model.tar.gz"),
-            "--nlu",
-            str(args.nlu),
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    summary = json.loads((out / "summary.json").read_text())
-    summary["train_seconds"] = round(train_seconds)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(
-        f"| {name} | {summary['in_scope_accuracy']:.1%} | {summary['out_of_scope_recall']:.1%} | "
-        f"{summary['accuracy']:.1%} | {summary['macro_f1']:.3f} | {summary['train_seconds']} s |"
-    )
+    model = out / "model.tar.gz"
+    sets = {"held_out": HELD_OUT, "dev": DEV, "dev_typos": typo_copy(DEV, out / "dev_typos.yml")}
+    if not args.skip_unseen:
+        sets.update(unseen=UNSEEN, unseen_typos=typo_copy(UNSEEN, out / "unseen_typos.yml"))
+    results = {key: evaluate_on(model, path) for key, path in sets.items()}
+    results["train_seconds"] = round(train_seconds)
+    (out / "summary.json").write_text(json.dumps(results, indent=2) + "\n")
+    row = [name]
+    for key in ("held_out", "dev", "unseen"):
+        if key in results:
+            r = results[key]
+            row += [
+                f"{r['in_scope_accuracy']:.1%}",
+                f"{r['out_of_scope_recall']:.1%}",
+                f"{r['macro_f1']:.3f}",
+                f"{r['wrong_topic_rate']:.1%}",
+            ]
+    for key, base in (("dev_typos", "dev"), ("unseen_typos", "unseen")):
+        if key in results:
+            row.append(f"{results[base]['accuracy'] - results[key]['accuracy']:+.1%}")
+    row += [
+        f"{statistics.mean(r['mean_parse_ms'] for k, r in results.items() if isinstance(r, dict)):.1f} ms",
+        f"{results['train_seconds']} s",
+    ]
+    print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

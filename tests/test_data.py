@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exobot.paths import ROOT
-from exobot.tools.nlu_files import examples_by_intent
+from exobot.paths import ROOT, evaluation_sets
+from exobot.tools.nlu_files import evaluation_texts, examples_by_intent
 from tests.exobot.content.test_content import DOCUMENT_TOPICS
 
 TRAINING = examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
@@ -64,6 +64,14 @@ def test_held_out_split_covers_every_intent():
 def test_held_out_split_shares_no_example_with_training():
     training = {text.lower() for examples in TRAINING.values() for text in examples}
     shared = [text for examples in HELD_OUT.values() for text in examples if text.lower() in training]
+    assert not shared
+
+
+def test_no_training_example_is_in_any_evaluation_set():
+    texts = evaluation_texts(evaluation_sets())
+    shared = {
+        text: texts[text.lower()].name for examples in TRAINING.values() for text in examples if text.lower() in texts
+    }
     assert not shared
 
 

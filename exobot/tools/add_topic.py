@@ -17,7 +17,7 @@ from typing import Dict, List
 
 import yaml
 
-from exobot.paths import HELD_OUT, ROOT
+from exobot.paths import ROOT, evaluation_sets
 from exobot.quiet import quiet_dependency_warnings
 from exobot.tools.import_examples import ImportRefused, problems_with, teachable_intents
 
@@ -71,7 +71,7 @@ def problems_with_topic(topic: Dict, root: Path) -> List[str]:
         rows = [(number + 1, str(text).strip(), intent) for number, text in enumerate(examples)]
         problems += [
             problem.replace("line ", "example ", 1)
-            for problem in problems_with(rows, known | {intent}, root / "data" / "nlu", HELD_OUT)
+            for problem in problems_with(rows, known | {intent}, root / "data" / "nlu", evaluation_sets())
         ]
     return problems
 

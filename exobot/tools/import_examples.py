@@ -14,13 +14,20 @@ import difflib
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from exobot.paths import DOMAIN_FILE, HELD_OUT, NLU_DIR, ROOT
+from exobot.paths import DOMAIN_FILE, NLU_DIR, ROOT, evaluation_sets
 from exobot.quiet import quiet_dependency_warnings
-from exobot.tools.nlu_files import add_examples, examples_by_text, file_of_intent, read_examples, training_files
+from exobot.tools.nlu_files import (
+    add_examples,
+    evaluation_texts,
+    examples_by_text,
+    file_of_intent,
+    read_examples,
+    training_files,
+)
 
 MAX_LENGTH = 1000
 NOT_TEACHABLE = {"nlu_fallback", "session_start", "restart", "back"}
@@ -61,9 +68,11 @@ def read_rows(csv_file: Path) -> List[Tuple[int, str, str]]:
         raise ImportRefused(f"{csv_file}: not a readable CSV file: {error}") from None
 
 
-def problems_with(rows: List[Tuple[int, str, str]], intents: Set[str], nlu_dir: Path, held_out: Path) -> List[str]:
+def problems_with(
+    rows: List[Tuple[int, str, str]], intents: Set[str], nlu_dir: Path, evaluation: Sequence[Path]
+) -> List[str]:
     training = examples_by_text(read_examples(training_files(nlu_dir)))
-    test_split = examples_by_text(read_examples([held_out]))
+    test_sets = evaluation_texts(evaluation)
     first_seen: Dict[str, int] = {}
     problems = []
     for line, text, intent in rows:
@@ -87,19 +96,21 @@ def problems_with(rows: List[Tuple[int, str, str]], intents: Set[str], nlu_dir: 
             known = training[key]
             same = "already an example of" if known.intent == intent else "already an example of another intent,"
             problems.append(f"{where}: '{text}' is {same} '{known.intent}' in {shown(known.path)}")
-        elif key in test_split:
+        elif key in test_sets:
             problems.append(
-                f"{where}: '{text}' is in the held-out test split {shown(held_out)}, "
+                f"{where}: '{text}' is in the evaluation set {shown(test_sets[key])}, "
                 "which must stay unseen by training; use another phrasing"
             )
         first_seen.setdefault(key, line)
     return problems
 
 
-def import_csv(csv_file: Path, nlu_dir: Path = NLU_DIR, held_out: Path = HELD_OUT) -> Dict[str, int]:
+def import_csv(csv_file: Path, nlu_dir: Path = NLU_DIR, evaluation: Optional[Sequence[Path]] = None) -> Dict[str, int]:
     """Check every row, then add the examples; return how many went to each intent."""
     rows = read_rows(csv_file)
-    problems = problems_with(rows, teachable_intents(), nlu_dir, held_out)
+    problems = problems_with(
+        rows, teachable_intents(), nlu_dir, evaluation_sets() if evaluation is None else evaluation
+    )
     if problems:
         raise ImportRefused(
             "\n".join(f"{csv_file}: {problem}" for problem in problems)

@@ -39,6 +39,20 @@ def examples_by_intent(files: Iterable[Path]) -> Dict[str, List[str]]:
     return found
 
 
+def evaluation_texts(files: Iterable[Path]) -> Dict[str, Path]:
+    """Every message of the evaluation sets (NLU files, or lists of messages), lower-cased, with its file."""
+    found: Dict[str, Path] = {}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if "nlu" in data:
+            found.update({example.text.casefold(): path for example in read_examples([path])})
+            continue
+        for messages in data.values():
+            if isinstance(messages, list):
+                found.update({str(message).casefold(): path for message in messages})
+    return found
+
+
 def training_files(nlu_dir: Path = NLU_DIR) -> List[Path]:
     return sorted(nlu_dir.glob("*.yml"))
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from exobot.paths import ROOT
 from exobot.tools.import_examples import ImportRefused, import_csv
@@ -79,10 +80,18 @@ def test_each_bad_row_is_named_by_its_line_and_nothing_is_imported(tmp_path, nlu
     assert snapshot(nlu_dir) == before
 
 
-def test_a_sentence_of_the_held_out_split_is_refused(tmp_path, nlu_dir):
-    held_out_text = read_examples([ROOT / "tests" / "nlu" / "test_nlu.yml"])[0]
+@pytest.mark.parametrize("evaluation_set", ["tests/nlu/test_nlu.yml", "tests/nlu/unseen.yml"])
+def test_a_sentence_of_an_evaluation_set_is_refused(tmp_path, nlu_dir, evaluation_set):
+    held_out_text = read_examples([ROOT / evaluation_set])[0]
     csv_file = write_csv(tmp_path, f'text,intent\n"{held_out_text.text}",{held_out_text.intent}\n')
-    with pytest.raises(ImportRefused, match="line 2: .* is in the held-out test split"):
+    with pytest.raises(ImportRefused, match="line 2: .* is in the evaluation set"):
+        import_csv(csv_file, nlu_dir=nlu_dir)
+
+
+def test_a_message_of_the_safety_set_is_refused(tmp_path, nlu_dir):
+    report = yaml.safe_load((ROOT / "tests" / "safety" / "safety_set.yml").read_text())["reports"][0]
+    csv_file = write_csv(tmp_path, "text,intent\n" + '"' + report.replace('"', '""') + '",report_adverse_reaction\n')
+    with pytest.raises(ImportRefused, match="is in the evaluation set tests/safety/safety_set.yml"):
         import_csv(csv_file, nlu_dir=nlu_dir)
 
 

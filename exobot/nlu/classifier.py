@@ -1,0 +1,190 @@
+"""The intent classifier: logistic regression on word, character and sentence-encoder features, plus a check
+that a message is near the examples of the intent it is given.
+
+- Logistic regression (scikit-learn) on the sparse n-gram features and the dense sentence vector side by
+  side, each scaled to unit length so neither dominates; `C` and the class weights are configurable
+  (Rasa's own LogisticRegressionClassifier fixes them at 1.0 and "balanced").
+- Nearest examples: with `min_similarity` set, a message whose sentence vector is further than that
+  (cosine) from every training example of its predicted intent goes to `out_of_scope`: the bot's topics
+  are small islands, and a message far from all of an island's examples is not on it. `k_nearest` > 0
+  adds, to each intent's probability, the share of the k most similar training examples with that intent.
+- A message without features (an empty one) is read as a row of zeros; BlankMessageClassifier answers it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack, vstack
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+OUT_OF_SCOPE = "out_of_scope"
+RANKING_LENGTH = 10
+WEIGHTS_FILE = "classifier.json"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
+    """Logistic regression on all features; out of scope when far from every example of the predicted intent."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "C": 1.0,
+            "max_iter": 3000,
+            "class_weight": None,
+            "min_similarity": None,
+            "k_nearest": 0,
+            "random_state": 42,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[LogisticRegression] = None,
+        examples: Optional[Tuple[np.ndarray, np.ndarray]] = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+        self.vectors, self.labels = examples if examples is not None else (np.zeros((0, 0)), np.array([]))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentClassifierWithNearestExamples:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if not examples:
+            return self._resource
+        labels = [example.get(INTENT) for example in examples]
+        self.model = LogisticRegression(
+            C=float(self.config["C"]),
+            class_weight=self.config["class_weight"],
+            max_iter=int(self.config["max_iter"]),
+            random_state=self.config["random_state"],
+        )
+        self.model.fit(self._features(examples), labels)
+        self.vectors, self.labels = sentence_vectors(examples), np.array(labels)
+        self.persist()
+        return self._resource
+
+    def _features(self, messages: List[Message]) -> csr_matrix:
+        """Sparse and dense sentence features side by side, each scaled to unit length."""
+        rows = []
+        width = self.model.n_features_in_ if self.model is not None and hasattr(self.model, "coef_") else 0
+        for message in messages:
+            sparse = message.get_sparse_features(attribute=TEXT)[1]
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            parts = [normalize(csr_matrix(sparse.features))] if sparse else []
+            parts += [normalize(csr_matrix(dense.features))] if dense else []
+            rows.append(hstack(parts) if parts else csr_matrix((1, width)))
+        return vstack(rows).tocsr()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None or not messages:
+            return messages
+        probabilities = self.model.predict_proba(self._features(messages))
+        similarities = self._similarities(messages)
+        for row, message in enumerate(messages):
+            scores = probabilities[row]
+            if similarities is not None and self.config["k_nearest"]:
+                scores = (scores + self._nearest_shares(similarities[row])) / 2
+            ranking = sorted(zip(self.model.classes_, scores), key=lambda pair: -pair[1])[:RANKING_LENGTH]
+            ranking = [{INTENT_NAME_KEY: str(name), PREDICTED_CONFIDENCE_KEY: float(p)} for name, p in ranking]
+            if similarities is not None and self._far_from_its_examples(ranking[0], similarities[row]):
+                ranking = _with_top(ranking, OUT_OF_SCOPE)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def _similarities(self, messages: List[Message]) -> Optional[np.ndarray]:
+        """Cosine similarity of each message's sentence vector to every training example's."""
+        if not len(self.labels) or (self.config["min_similarity"] is None and not self.config["k_nearest"]):
+            return None
+        return sentence_vectors(messages, self.vectors.shape[1]) @ self.vectors.T
+
+    def _nearest_shares(self, similarities: np.ndarray) -> np.ndarray:
+        """For each intent, the share of the k most similar training examples that have it."""
+        nearest = self.labels[np.argsort(-similarities)[: int(self.config["k_nearest"])]]
+        return np.array([np.mean(nearest == name) for name in self.model.classes_])
+
+    def _far_from_its_examples(self, top: Dict[Text, Any], similarities: np.ndarray) -> bool:
+        threshold = self.config["min_similarity"]
+        if threshold is None or top[INTENT_NAME_KEY] == OUT_OF_SCOPE:
+            return False
+        own = similarities[self.labels == top[INTENT_NAME_KEY]]
+        return not len(own) or float(own.max()) < float(threshold)
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / WEIGHTS_FILE).write_text(
+                json.dumps(
+                    {
+                        "classes": self.model.classes_.tolist(),
+                        "coef": self.model.coef_.tolist(),
+                        "intercept": self.model.intercept_.tolist(),
+                        "labels": self.labels.tolist(),
+                    }
+                )
+            )
+            np.save(directory / "vectors.npy", self.vectors)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> IntentClassifierWithNearestExamples:
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = json.loads((directory / WEIGHTS_FILE).read_text())
+                vectors = np.load(directory / "vectors.npy")
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)  # trained without examples
+        model = LogisticRegression()
+        model.classes_ = np.array(saved["classes"])
+        model.coef_ = np.array(saved["coef"])
+        model.intercept_ = np.array(saved["intercept"])
+        model.n_features_in_ = model.coef_.shape[1]
+        return cls(config, model_storage, resource, model, (vectors, np.array(saved["labels"])))
+
+
+def sentence_vectors(messages: List[Message], width: int = 0) -> np.ndarray:
+    """Each message's dense sentence feature (the sentence encoder's vector), unit length; zeros if it has none."""
+    rows = []
+    for message in messages:
+        dense = message.get_dense_features(attribute=TEXT)[1]
+        rows.append(np.asarray(dense.features, dtype=np.float32).reshape(-1) if dense else None)
+    width = width or next((len(row) for row in rows if row is not None), 0)
+    matrix = np.stack([row if row is not None else np.zeros(width, dtype=np.float32) for row in rows])
+    return normalize(matrix) if len(matrix) else matrix
+
+
+def _with_top(ranking: List[Dict[Text, Any]], intent: Text) -> List[Dict[Text, Any]]:
+    """The ranking with `intent` first and sure (a firm "not my topic"); the model's guesses after it."""
+    top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    return [top, *[entry for entry in ranking if entry[INTENT_NAME_KEY] != intent]]
