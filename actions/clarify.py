@@ -6,8 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_text, previous_bot_action
-from actions.fallback import utter_cannot_answer
+from actions.follow_up import answer_follow_up
 from actions.replies import utter_with_buttons
+from actions.topics import utter_cannot_answer
 from exobot.content import Content, get_content
 
 MAX_CHOICES = 3
@@ -42,6 +43,9 @@ class ActionClarify(Action):
         if is_empty_message(tracker):
             dispatcher.utter_message(text=content.say("empty_message"))
             return []
+        followed = answer_follow_up(dispatcher, tracker, content)
+        if followed is not None:
+            return followed
         if previous_bot_action(tracker) == self.name():
             dispatcher.utter_message(text=content.say("clarify_failed"))
             return []

@@ -1,25 +1,25 @@
-"""Honest replies to what the bot cannot answer: other subjects."""
+"""Honest replies to what the bot cannot answer: other subjects (after checking for a follow-up in context)."""
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.topics import utter_topics
-from exobot.content import Content, get_content
-
-
-def utter_cannot_answer(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> None:
-    """Say the bot cannot answer, offering the main topics as buttons."""
-    utter_topics(dispatcher, tracker, content, "out_of_scope", "topic_menu")
+from actions.follow_up import answer_follow_up
+from actions.topics import utter_cannot_answer
+from exobot.content import get_content
 
 
 class ActionAnswerOutOfScope(Action):
-    """Say what the bot can answer, with the main topics as buttons."""
+    """Say what the bot can answer, with the main topics as buttons; a follow-up gets its topic's answer."""
 
     def name(self) -> Text:
         return "action_answer_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        utter_cannot_answer(dispatcher, tracker, get_content())
+        content = get_content()
+        followed = answer_follow_up(dispatcher, tracker, content)
+        if followed is not None:
+            return followed
+        utter_cannot_answer(dispatcher, tracker, content)
         return []

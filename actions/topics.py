@@ -16,6 +16,11 @@ def utter_topics(
     utter_with_buttons(dispatcher, tracker, content.say(text_key), content.buttons(content.messages[topics_key]))
 
 
+def utter_cannot_answer(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> None:
+    """Say the bot cannot answer, offering the main topics as buttons."""
+    utter_topics(dispatcher, tracker, content, "out_of_scope", "topic_menu")
+
+
 class ActionListTopics(Action):
     """What the bot can answer, with the main topics as buttons."""
 

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -84,9 +83,8 @@ def test_no_example_is_labelled_twice():
 
 
 def test_rasa_data_validate_finds_no_warnings():
-    rasa = Path(sys.executable).parent / "rasa"
     result = subprocess.run(
-        [str(rasa), "data", "validate", "--fail-on-warnings"],
+        [sys.executable, "-m", "exobot.server", "data", "validate", "--fail-on-warnings"],
         cwd=ROOT,
         capture_output=True,
         text=True,
