@@ -5,6 +5,7 @@ import subprocess
 import sys
 import warnings
 
+from exobot import quiet
 from exobot.paths import ROOT
 from exobot.quiet import quiet_dependency_warnings
 from exobot.server.__main__ import rasa_arguments
@@ -17,13 +18,28 @@ def test_the_token_is_added_only_where_the_http_api_is_enabled(monkeypatch):
     assert rasa_arguments(["shell", "--model", "m.tar.gz"]) == ["shell", "--model", "m.tar.gz"]
 
 
+class LibraryDeprecation(UserWarning, DeprecationWarning):
+    """Like pyparsing's PyparsingDeprecationWarning: a user warning and a deprecation warning."""
+
+
 def test_deprecation_warnings_of_dependencies_are_hidden_and_the_projects_own_are_shown(monkeypatch):
     monkeypatch.setattr(os, "environ", dict(os.environ))  # it sets environment variables for Rasa's start
-    with warnings.catch_warnings(record=True) as shown:
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    printed = []
+    monkeypatch.setattr(quiet, "_show_warning", lambda message, *args: printed.append(str(message)))
+    with warnings.catch_warnings():
         quiet_dependency_warnings()
-        warnings.warn_explicit("old API", DeprecationWarning, "orm.py", 1, module="sqlalchemy.orm")
-        warnings.warn_explicit("old option", FutureWarning, "train.py", 1, module="exobot.tools.train")
-    assert [str(w.message) for w in shown] == ["old option"]
+        warnings.filterwarnings("once", category=UserWarning)  # what Rasa adds in front when it starts
+        warnings.warn_explicit(
+            "old API", DeprecationWarning, "/site-packages/sqlalchemy/orm.py", 1, module="sqlalchemy.orm"
+        )
+        warnings.warn_explicit(
+            "setParseAction", LibraryDeprecation, "/site-packages/matplotlib/font.py", 2, module="matplotlib.font"
+        )
+        warnings.warn_explicit(
+            "old option", FutureWarning, str(ROOT / "exobot" / "tools" / "train.py"), 3, module="exobot.tools.train"
+        )
+    assert printed == ["old option"]
 
 
 def test_rasa_through_the_launcher_prints_no_deprecation_warnings():
