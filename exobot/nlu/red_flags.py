@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Pattern, Sequence, Text, Tuple
+from typing import Any, Dict, List, Text, Tuple
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -43,7 +41,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.spelling import CORRECTED_TEXT
+from exobot.nlu.suitability import asks_about_suitability
 
 PATTERNS_FILE = Path(__file__).parent / "red_flags.yml"
 REPORT_INTENT = "report_adverse_reaction"
@@ -65,7 +65,6 @@ WEIGHTS = {
     "wants_treatment": -2,
     "not_about_a_recent_treatment": -5,
 }
-QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
 @dataclass(frozen=True)
@@ -73,37 +72,6 @@ class Verdict:
     is_report: bool
     score: int
     signs: Tuple[Text, ...]
-
-
-@lru_cache(maxsize=4)
-def patterns(path: Path = PATTERNS_FILE) -> Dict[Text, List[Pattern]]:
-    """Each list of a patterns file (red_flags.yml, suitability.yml) as compiled regular expressions."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {
-        name: [re.compile(expression) for expression in items]
-        for name, items in data.items()
-        if isinstance(items, list)
-    }
-
-
-def _normalised(text: Text) -> Text:
-    """Lower case, straight quotes, single spaces, chat shorthand written out."""
-    words = re.findall(r"\w+|\W+", text.translate(QUOTES).lower())
-    shorthand = _shorthand()
-    return " ".join("".join(shorthand.get(word, word) for word in words).split())
-
-
-@lru_cache(maxsize=1)
-def _shorthand() -> Dict[Text, Text]:
-    return yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")).get("shorthand") or {}
-
-
-def found_signs(path: Path, texts: Sequence[Text]) -> Tuple[Text, ...]:
-    """The names of the lists in the patterns file that match any of the texts (lower-cased)."""
-    texts = [_normalised(text) for text in texts if text]
-    return tuple(
-        name for name, expressions in patterns(path).items() if any(p.search(t) for p in expressions for t in texts)
-    )
 
 
 def judge(*texts: Text) -> Verdict:
@@ -168,19 +136,13 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
             if not isinstance(text, str) or not text.strip():
                 continue
             verdict = judge(text, message.get(CORRECTED_TEXT) or "")
+            if verdict.is_report and "after_own_treatment" not in verdict.signs and asks_about_suitability(text):
+                continue  # "I'm on blood thinners, is that ok?": a question about suitability, not a report
             if verdict.is_report:
                 route_to_urgent_care(message, verdict)
             elif verdict.score < 0 and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
                 demote_report(message, self.threshold)
         return messages
-
-
-def make_top_intent(message: Message, intent: Text) -> None:
-    """Make `intent` the message's intent with full confidence, first in its ranking (the rest kept in order)."""
-    top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-    others = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != intent]
-    message.set(INTENT, top, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)
 
 
 def route_to_urgent_care(message: Message, verdict: Verdict) -> None:

@@ -20,7 +20,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from exobot.nlu.red_flags import found_signs, make_top_intent
+from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.spelling import CORRECTED_TEXT
 
 PATTERNS_FILE = Path(__file__).parent / "suitability.yml"
