@@ -10,8 +10,10 @@ verifies the Rasa version and each attribute, and stops with a message naming wh
   message on a 2-core machine (py-spy, docs/performance.md).
 - `LogisticRegressionClassifier._create_X` and `.clf`: exobot/nlu/logistic_regression.py overrides
   the feature matrix and sets the classifier's parameters.
-- `SQLTrackerStore.engine` and `.sessionmaker`: exobot/server/sqlite_tracker_store.py replaces them
-  with a pooled SQLite engine in write-ahead-log mode.
+- `SQLTrackerStore.engine` and `.sessionmaker`: exobot/server/tracker_store.py replaces them with a
+  pooled SQLite engine in write-ahead-log mode.
+- `SQLTrackerStore._event_query`, `.SQLEvent` and `._additional_events`: exobot/server/tracker_store.py
+  reads the current session's recent events with the first and falls back on the last.
 """
 
 from __future__ import annotations
@@ -62,11 +64,21 @@ def _requirements() -> List[Tuple[Text, Callable[[], bool]]]:
             lambda: "self.clf = LogisticRegression(" in _source_of(LogisticRegressionClassifier, "__init__"),
         ),
         (
-            "SQLTrackerStore.engine and .sessionmaker (replaced by exobot/server/sqlite_tracker_store.py)",
+            "SQLTrackerStore.engine and .sessionmaker (replaced by exobot/server/tracker_store.py)",
             lambda: (
                 "self.engine = " in _source_of(SQLTrackerStore, "__init__")
                 and "self.sessionmaker = " in _source_of(SQLTrackerStore, "__init__")
                 and "self.sessionmaker(" in _source_of(SQLTrackerStore, "session_scope")
+            ),
+        ),
+        (
+            "SQLTrackerStore._event_query, .SQLEvent and ._additional_events (used by exobot/server/tracker_store.py)",
+            lambda: (
+                "fetch_events_from_all_sessions" in inspect.signature(SQLTrackerStore._event_query).parameters
+                and hasattr(SQLTrackerStore, "SQLEvent")
+                and {"sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"}
+                <= set(SQLTrackerStore.SQLEvent.__table__.columns.keys())
+                and callable(getattr(SQLTrackerStore, "_additional_events", None))
             ),
         ),
     ]
@@ -149,3 +161,9 @@ def replace_sql_engine(store: Any, engine: Any) -> None:
     store.engine.dispose()
     store.engine = engine
     store.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+
+
+def session_event_query(store: Any, session: Any, sender_id: Text) -> Any:
+    """The query for a conversation's events in its current session, ordered by id (SQLTrackerStore's own)."""
+    check()
+    return store._event_query(session, sender_id, fetch_events_from_all_sessions=False)

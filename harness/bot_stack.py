@@ -35,7 +35,7 @@ def sqlite_endpoints(folder: Path, actions_port: int) -> Path:
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        "tracker_store:\n  type: exobot.server.sqlite_tracker_store.SQLiteTrackerStore\n"
+        "tracker_store:\n  type: exobot.server.tracker_store.SQLiteTrackerStore\n"
         f"  db: {folder / 'conversations.db'}\n"
     )
     return endpoints

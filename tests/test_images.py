@@ -16,7 +16,7 @@ SERVER_MODULES = {
     "rasa-server": [
         "exobot.server.__main__",
         "exobot.server.website",
-        "exobot.server.sqlite_tracker_store",
+        "exobot.server.tracker_store",
         "exobot.server.redis_lock_store",
         "exobot.nlu.spelling",
         "exobot.nlu.sentence_encoder",

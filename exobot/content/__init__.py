@@ -11,7 +11,7 @@ CONTENT_DIR = Path(__file__).parent
 # Lists of topics offered as buttons: when the bot cannot answer, in the welcome, and for "what can you do?".
 # Replies that answer nothing: each ends with the safety line, so a misread report of a problem still
 # tells the visitor what to do.
-NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message")
+NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message", "too_many_messages")
 TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics")
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
 
@@ -158,6 +158,7 @@ def _check_templates(content: Content, directory: Path) -> None:
         "clarify",
         "clarify_failed",
         "too_long",
+        "too_many_messages",
         "unavailable",
     ):
         templates[key] = content.messages.get(key)

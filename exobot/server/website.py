@@ -4,6 +4,9 @@ It keeps the REST channel's address (POST /webhooks/rest/webhook) and its reply 
 - a 400 with a clear error for invalid JSON, a missing sender or a message that is not text;
 - "/intent" commands only for the domain's intents without entities (what the buttons send);
 - a polite "please shorten your question" for messages over `max_message_length`, before the NLU sees them;
+- a polite "please start a new conversation" past `max_messages_per_conversation` messages in one
+  conversation (counted per server, forgotten after `session_expiration_minutes` of silence): a client
+  that keeps one conversation id and keeps sending cannot make every turn slower; nothing stored is lost;
 - the clinic's phone number instead of silence or a confused reply when the bot has no reply
   within `reply_timeout_seconds` or the action server is down.
 Message texts are never written to the log.
@@ -13,6 +16,8 @@ import asyncio
 import json
 import logging
 import re
+import time
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Collection, Dict, List, Optional, Text
 
 import aiohttp
@@ -29,6 +34,9 @@ from exobot.content import get_content
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_LENGTH = 1000
+DEFAULT_MAX_MESSAGES_PER_CONVERSATION = 300
+DEFAULT_SESSION_EXPIRATION_MINUTES = 60
+REMEMBERED_CONVERSATIONS = 100_000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.5
 MAX_SENDER_LENGTH = 128
 LEADING_SLASHES = re.compile(r"^(\s*/)+")
@@ -54,6 +62,25 @@ def parse_visitor_message(body: bytes) -> Dict[Text, Text]:
     if not isinstance(text, str):
         raise BadRequest("'message' must be a text")
     return {"sender": sender.strip(), "text": CONTROL_CHARACTERS.sub(" ", text)}
+
+
+class ConversationLengths:
+    """How many messages each conversation has sent to this server since it was last idle for a session's length."""
+
+    def __init__(self, limit: int, idle_seconds: float) -> None:
+        self.limit = limit
+        self.idle_seconds = idle_seconds
+        self._seen: "OrderedDict[Text, List[float]]" = OrderedDict()  # sender: [count, time of the last message]
+
+    def allow(self, sender: Text, now: Optional[float] = None) -> bool:
+        """Count this message; False once the conversation is past the limit."""
+        now = time.monotonic() if now is None else now
+        count, last = self._seen.pop(sender, [0, now])
+        count = 0 if now - last > self.idle_seconds else count
+        self._seen[sender] = [count + 1, now]
+        while len(self._seen) > REMEMBERED_CONVERSATIONS:
+            self._seen.popitem(last=False)
+        return count + 1 <= self.limit
 
 
 def plain_unless_intent(text: Text, intents: Collection[Text]) -> Text:
@@ -107,15 +134,24 @@ class WebsiteInput(RestInput):
         return cls(
             max_message_length=int(credentials.get("max_message_length", DEFAULT_MAX_MESSAGE_LENGTH)),
             reply_timeout_seconds=float(credentials.get("reply_timeout_seconds", DEFAULT_REPLY_TIMEOUT_SECONDS)),
+            max_messages_per_conversation=int(
+                credentials.get("max_messages_per_conversation", DEFAULT_MAX_MESSAGES_PER_CONVERSATION)
+            ),
+            session_expiration_minutes=float(
+                credentials.get("session_expiration_minutes", DEFAULT_SESSION_EXPIRATION_MINUTES)
+            ),
         )
 
     def __init__(
         self,
         max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH,
         reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS,
+        max_messages_per_conversation: int = DEFAULT_MAX_MESSAGES_PER_CONVERSATION,
+        session_expiration_minutes: float = DEFAULT_SESSION_EXPIRATION_MINUTES,
     ) -> None:
         self.max_message_length = max_message_length
         self.reply_timeout_seconds = reply_timeout_seconds
+        self.lengths = ConversationLengths(max_messages_per_conversation, 60 * session_expiration_minutes)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("website_webhook", __name__)
@@ -132,6 +168,8 @@ class WebsiteInput(RestInput):
                 return response.json({"error": str(error)}, status=400)
             if len(message["text"]) > self.max_message_length:
                 return response.json(bot_says("too_long", message["sender"]))
+            if not self.lengths.allow(message["sender"]):
+                return response.json(bot_says("too_many_messages", message["sender"]))
             text = plain_unless_intent(message["text"], request.app.ctx.agent.domain.intents)
             replies = await self.reply_to(on_new_message, message["sender"], text)
             if not replies or (

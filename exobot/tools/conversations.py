@@ -1,13 +1,17 @@
-"""Open the stored conversations: Rasa's SQL tracker store as configured in an endpoints file."""
+"""Open the stored conversations: the project's SQL tracker store as configured in an endpoints file."""
 
 from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from exobot.server.sqlite_tracker_store import SQLiteTrackerStore
+from exobot.server.tracker_store import BoundedSQLTrackerStore, SQLiteTrackerStore
 
-SQLITE_STORE = "exobot.server.sqlite_tracker_store.SQLiteTrackerStore"
+STORES = {
+    "exobot.server.tracker_store.SQLiteTrackerStore": SQLiteTrackerStore,
+    "exobot.server.tracker_store.BoundedSQLTrackerStore": BoundedSQLTrackerStore,
+    "SQL": SQLTrackerStore,
+}
 
 
 class NoConversations(Exception):
@@ -19,13 +23,14 @@ def open_tracker_store(endpoints: Path) -> SQLTrackerStore:
     if not endpoints.is_file():
         raise NoConversations(f"{endpoints}: no such endpoints file")
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or (str(config.type).upper() != "SQL" and config.type != SQLITE_STORE):
-        raise NoConversations(f"{endpoints}: 'tracker_store' must be of type SQL or {SQLITE_STORE}")
+    store_type = "SQL" if config is not None and str(config.type).upper() == "SQL" else getattr(config, "type", None)
+    if store_type not in STORES:
+        raise NoConversations(f"{endpoints}: 'tracker_store' must be of type {', '.join(STORES)}")
     settings = dict(config.kwargs)
-    if config.type == SQLITE_STORE:
+    if store_type.endswith("SQLiteTrackerStore"):
         settings["dialect"] = "sqlite"
     if settings.get("dialect", "sqlite") == "sqlite" and not Path(settings.get("db", "rasa.db")).is_file():
         raise NoConversations(f"no conversations yet: {settings.get('db', 'rasa.db')} does not exist")
-    if config.type == SQLITE_STORE:
+    if store_type.endswith("SQLiteTrackerStore"):
         return SQLiteTrackerStore(**settings)
-    return SQLTrackerStore(host=config.url, **settings)
+    return STORES[store_type](host=config.url, **settings)

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from exobot.content import get_content
-from exobot.server.website import BadRequest, WebsiteInput, bot_says, parse_visitor_message, plain_unless_intent
+from exobot.server.website import (
+    BadRequest,
+    ConversationLengths,
+    WebsiteInput,
+    bot_says,
+    parse_visitor_message,
+    plain_unless_intent,
+)
 
 
 def body(payload) -> bytes:
@@ -74,3 +81,10 @@ def test_the_unavailable_reply_gives_the_clinic_phone():
 )
 def test_only_known_intents_are_taken_as_commands(text, expected):
     assert plain_unless_intent(text, ["ask_cost", "restart"]) == expected
+
+
+def test_a_conversation_past_the_limit_is_asked_to_start_again_until_it_has_been_idle():
+    lengths = ConversationLengths(limit=3, idle_seconds=3600)
+    assert [lengths.allow("visitor", now=t) for t in (0, 1, 2, 3, 4)] == [True, True, True, False, False]
+    assert lengths.allow("someone else", now=5)
+    assert lengths.allow("visitor", now=4 + 3601)  # idle for longer than a session: a fresh start
