@@ -1,19 +1,27 @@
-"""Benchmark the running bot: start-up, memory, /model/parse latency, REST webhook latency and throughput.
+"""Benchmark the bot beside stock Rasa, in one run: start-up, memory, /model/parse, webhook turns, a long chat.
 
     .venv/bin/python -m bench.bench [--requests 300] [--levels 1 10 50] [--skip-scale-out]   (or: make bench)
 
-Starts the bot as `make run` does (SQLite), then two Rasa servers sharing PostgreSQL and Redis
-(endpoints.production.yml, Debian's packages started on free ports), and prints JSON and a table.
-Each concurrent client is a visitor asking six questions one after another, then the next visitor;
-the webhook numbers are
-for whole turns (NLU, dialogue policies, action server, tracker store), all on 127.0.0.1.
+1. The stock baseline: Rasa 3.6's default pipeline and policies (bench/stock_config.yml) trained on the
+   project's data and domain (once; cached in .cache/bench/), served by plain `rasa run` with Rasa's REST
+   channel and in-memory conversations, with the project's action server.
+2. The shipped bot as `make run` starts it (one Rasa server, SQLite).
+3. Two shipped Rasa servers sharing PostgreSQL and Redis (endpoints.production.yml; Debian's packages).
+The same load for each, one after the other: visitors asking questions one after another (a new
+conversation every six), 1, 10 and 50 at once; then one visitor sending 240 messages in one conversation.
+Conversation ids are new on every run; everything talks to 127.0.0.1. Prints JSON, a table per setup,
+and the headline: the shipped bot against the baseline, with the ratios.
 """
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import json
+import os
+import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +40,10 @@ from harness.local_services import free_port, postgres_and_redis
 
 MODEL = ROOT / "models" / "exosome-bot.tar.gz"
 TURNS_PER_CONVERSATION = 6
+STOCK_CONFIG = ROOT / "bench" / "stock_config.yml"
+STOCK_CACHE = ROOT / ".cache" / "bench"
+LONG_CHAT_TURNS = 240
+RUN = secrets.token_hex(4)  # conversation ids are new on every run
 
 
 def percentile(values: List[float], share: float) -> float:
@@ -104,7 +116,7 @@ async def visitors_chat(
         for asked, turn in enumerate(turns):
             if deadline is not None and time.monotonic() >= deadline:
                 return
-            sender = f"{run}-{concurrency}-{number}-{asked // TURNS_PER_CONVERSATION}"
+            sender = f"{RUN}-{run}-{concurrency}-{number}-{asked // TURNS_PER_CONVERSATION}"
             sent = time.perf_counter()
             try:
                 async with session.post(
@@ -135,7 +147,79 @@ async def webhook_load(urls: List[str], texts: List[str], concurrency: int, coun
     return summary(load.latencies_ms, load.seconds, load.errors)
 
 
-def measure(bot: RunningBot, texts: List[str], levels: List[int], count: int, run: str, parse: bool) -> Dict:
+async def long_chat(url: str, texts: List[str], turns: int, run: str) -> Dict[str, float]:
+    """One visitor sending `turns` messages in one conversation: median reply time early and late."""
+    latencies = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for turn in range(turns):
+            sent = time.perf_counter()
+            async with session.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": f"{RUN}-{run}-long", "message": texts[turn % len(texts)]},
+            ) as reply:
+                await reply.read()
+            latencies.append((time.perf_counter() - sent) * 1000)
+    early, late = statistics.median(latencies[:40]), statistics.median(latencies[-40:])
+    return {
+        "turns": turns,
+        "median_ms_turns_1_40": round(early, 1),
+        f"median_ms_turns_{turns - 39}_{turns}": round(late, 1),
+        "late_to_early": round(late / early, 2),
+    }
+
+
+def stock_model() -> Path:
+    """The stock baseline trained on today's data and domain (trained once, then reused from .cache/bench/)."""
+    digest = hashlib.sha256(STOCK_CONFIG.read_bytes() + (ROOT / "domain.yml").read_bytes())
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        digest.update(path.read_bytes())
+    name = f"stock-{digest.hexdigest()[:16]}"
+    model = STOCK_CACHE / f"{name}.tar.gz"
+    if not model.exists():
+        print(
+            f"==> training the stock baseline once (Rasa's default config, about 10 minutes): {model}", file=sys.stderr
+        )
+        started = time.monotonic()
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "rasa"),
+                "train",
+                "--config",
+                str(STOCK_CONFIG),
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data",
+                "--out",
+                str(STOCK_CACHE),
+                "--fixed-model-name",
+                name,
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
+        stock_timing(model).write_text(json.dumps({"train_seconds": round(time.monotonic() - started)}))
+    return model
+
+
+def stock_timing(model: Path) -> Path:
+    """Where the baseline's training time is kept, beside its model."""
+    return model.parent / model.name.replace(".tar.gz", ".json")
+
+
+def stock_endpoints(folder: Path, actions_port: int) -> Path:
+    """The baseline's endpoints: the action server only; conversations in memory (Rasa's default)."""
+    endpoints = folder / "stock_endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    return endpoints
+
+
+def measure(
+    bot: RunningBot, texts: List[str], levels: List[int], count: int, run: str, parse: bool, long_turns: int = 0
+) -> Dict:
     result = {
         "ready_seconds": round(bot.ready_seconds, 1),
         "rss_mb": {name: rss_mb(pid) for name, pid in bot.pids.items()},
@@ -147,7 +231,75 @@ def measure(bot: RunningBot, texts: List[str], levels: List[int], count: int, ru
         str(level): asyncio.run(webhook_load(bot.rasa_urls, texts, level, count, run)) for level in levels
     }
     result["rss_mb_after"] = {name: rss_mb(pid) for name, pid in bot.pids.items()}
+    if long_turns:
+        result["long_chat"] = asyncio.run(long_chat(bot.rasa_urls[0], texts, long_turns, run))
     return result
+
+
+def ratio(shipped: float, stock: float) -> str:
+    return f"{shipped / stock:.1f}x" if stock else "-"
+
+
+def print_headline(results: Dict) -> None:
+    """The shipped bot against stock Rasa 3.6, measured in this run."""
+    stock, ours = results["stock"], results["single"]
+    rows = [
+        ("/model/parse p50 (ms)", stock["model_parse"]["p50_ms"], ours["model_parse"]["p50_ms"], False),
+        ("/model/parse p95 (ms)", stock["model_parse"]["p95_ms"], ours["model_parse"]["p95_ms"], False),
+    ]
+    for level in stock["webhook"]:
+        rows.append(
+            (
+                f"webhook, {level} at once (msg/s)",
+                stock["webhook"][level]["throughput_per_s"],
+                ours["webhook"][level]["throughput_per_s"],
+                True,
+            )
+        )
+        rows.append(
+            (
+                f"webhook, {level} at once, p50 (ms)",
+                stock["webhook"][level]["p50_ms"],
+                ours["webhook"][level]["p50_ms"],
+                False,
+            )
+        )
+    rows.append(
+        ("Rasa server memory after load (MB)", stock["rss_mb_after"]["rasa1"], ours["rss_mb_after"]["rasa1"], False)
+    )
+    if "long_chat" in ours:
+        late = [key for key in ours["long_chat"] if key.startswith("median_ms_turns_") and "1_40" not in key][0]
+        rows.append(
+            (
+                "long chat: median turns 1-40 (ms)",
+                stock["long_chat"]["median_ms_turns_1_40"],
+                ours["long_chat"]["median_ms_turns_1_40"],
+                False,
+            )
+        )
+        rows.append(
+            (
+                f"long chat: median {late[len('median_ms_') :]} (ms)",
+                stock["long_chat"][late],
+                ours["long_chat"][late],
+                False,
+            )
+        )
+        rows.append(
+            ("long chat: late / early", stock["long_chat"]["late_to_early"], ours["long_chat"]["late_to_early"], False)
+        )
+    print("\n| | stock Rasa 3.6 default config | shipped bot | shipped vs stock |")
+    print("|---|---|---|---|")
+    for what, base, shipped, higher_is_better in rows:
+        change = ratio(shipped, base) if higher_is_better else ratio(base, shipped) + " less"
+        print(f"| {what} | {base} | {shipped} | {change} |")
+    if "two_servers" in results:
+        two = results["two_servers"]["webhook"]
+        for level in two:
+            print(
+                f"| two servers (PostgreSQL + Redis), {level} at once (msg/s) | | {two[level]['throughput_per_s']} | "
+                f"{ratio(two[level]['throughput_per_s'], ours['webhook'][level]['throughput_per_s'])} one server |"
+            )
 
 
 def print_table(results: Dict) -> None:
@@ -169,16 +321,29 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per measurement")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50], help="concurrent visitors")
     parser.add_argument("--skip-scale-out", action="store_true", help="only the single SQLite setup")
+    parser.add_argument("--long-chat", type=int, default=LONG_CHAT_TURNS, help="messages in the long conversation")
     args = parser.parse_args()
     texts = [t for ts in examples_by_intent([ROOT / "tests" / "nlu" / "test_nlu.yml"]).values() for t in ts]
+    short_texts = [text for text in texts if len(text) < 60]  # "short visitor questions"
     results = {}
+    stock = stock_model()
     with tempfile.TemporaryDirectory(prefix="exosome-bench-") as folder:
         folder = Path(folder)
+        print("==> benchmarking stock Rasa 3.6 (default config, in-memory conversations)", file=sys.stderr)
+        actions_port = free_port()
+        with running_bot(
+            stock, stock_endpoints(folder, actions_port), {}, folder / "stock", actions_port=actions_port, stock=True
+        ) as bot:
+            results["stock"] = measure(
+                bot, short_texts, args.levels, args.requests, "stock", parse=True, long_turns=args.long_chat
+            )
         actions_port = free_port()
         endpoints = sqlite_endpoints(folder, actions_port)
         print("==> benchmarking one Rasa server (SQLite), as make run starts it", file=sys.stderr)
         with running_bot(MODEL, endpoints, {}, folder / "single", actions_port=actions_port) as bot:
-            results["single"] = measure(bot, texts, args.levels, args.requests, "single", parse=True)
+            results["single"] = measure(
+                bot, short_texts, args.levels, args.requests, "single", parse=True, long_turns=args.long_chat
+            )
         if not args.skip_scale_out:
             print("==> benchmarking two Rasa servers sharing PostgreSQL and Redis", file=sys.stderr)
             with postgres_and_redis() as services:
@@ -192,9 +357,15 @@ def main() -> None:
                     instances=2,
                     actions_port=actions_port,
                 ) as bot:
-                    results["two_servers"] = measure(bot, texts, args.levels, args.requests, "two", parse=False)
+                    results["two_servers"] = measure(bot, short_texts, args.levels, args.requests, "two", parse=False)
+    results["stock"]["train_seconds"] = (
+        json.loads(stock.with_suffix("").with_suffix(".json").read_text())["train_seconds"]
+        if stock.with_suffix("").with_suffix(".json").exists()
+        else None
+    )
     print(json.dumps(results, indent=1))
     print_table(results)
+    print_headline(results)
 
 
 if __name__ == "__main__":

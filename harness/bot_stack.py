@@ -50,11 +50,25 @@ def _wait_until_ready(urls: List[str], timeout: float = 300) -> None:
     )
 
 
+STOCK_RASA = [str(Path(sys.executable).parent / "rasa")]
+STOCK_CREDENTIALS = ROOT / "bench" / "stock_credentials.yml"
+
+
 @contextlib.contextmanager
 def running_bot(
-    model: Path, endpoints: Path, environment: Dict[str, str], logs: Path, instances: int = 1, actions_port: int = 0
+    model: Path,
+    endpoints: Path,
+    environment: Dict[str, str],
+    logs: Path,
+    instances: int = 1,
+    actions_port: int = 0,
+    stock: bool = False,
 ) -> Iterator[RunningBot]:
-    """The bot on free loopback ports until the block ends; `environment` fills the endpoints file."""
+    """The bot on free loopback ports until the block ends; `environment` fills the endpoints file.
+
+    With `stock`, the Rasa servers are plain `rasa run` with Rasa's own REST channel, as a Rasa user
+    starts them (the baseline of make bench); the action server is the project's either way.
+    """
     logs.mkdir(parents=True, exist_ok=True)
     actions_port = actions_port or free_port()
     rasa_ports = [free_port() for _ in range(instances)]
@@ -75,7 +89,7 @@ def running_bot(
     commands = {"actions": [*RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)]}
     for number, port in enumerate(rasa_ports, start=1):
         commands[f"rasa{number}"] = [
-            *RASA,
+            *(STOCK_RASA if stock else RASA),
             "run",
             "--model",
             str(model),
@@ -86,8 +100,9 @@ def running_bot(
             "--endpoints",
             str(endpoints),
             "--credentials",
-            "credentials.yml",
+            str(STOCK_CREDENTIALS) if stock else "credentials.yml",
             "--enable-api",
+            *(["--auth-token", token] if stock else []),
         ]
     started = time.monotonic()
     processes = {

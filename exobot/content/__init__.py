@@ -1,12 +1,13 @@
 """Load and check the content files that clinic staff edit (exobot/content/*.yml)."""
 
+import logging
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
 
+logger = logging.getLogger(__name__)
 CONTENT_DIR = Path(__file__).parent
 # Lists of topics offered as buttons: when the bot cannot answer, in the welcome, and for "what can you do?".
 # Replies that answer nothing: each ends with the safety line, so a misread report of a problem still
@@ -192,7 +193,26 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     return content
 
 
-@lru_cache(maxsize=1)
+_loaded: Dict[Text, Any] = {"signature": None, "content": None}
+
+
+def _signature(directory: Path) -> Tuple:
+    """When each content file last changed: a new signature means staff saved an edit."""
+    return tuple((path.name, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.yml")))
+
+
 def get_content() -> Content:
-    """The content, loaded once per action server process."""
-    return load_content()
+    """The content, loaded once and again whenever a content file changes (edits are served without a restart).
+
+    An edit that does not load (a mistake in a file) leaves the last good content in place, and is logged.
+    """
+    signature = _signature(CONTENT_DIR)
+    if signature != _loaded["signature"]:
+        try:
+            _loaded["content"] = load_content()
+        except ContentError as error:
+            if _loaded["content"] is None:
+                raise
+            logger.error("The content files have a mistake, so the last good content stays in use: %s", error)
+        _loaded["signature"] = signature
+    return _loaded["content"]

@@ -1,5 +1,7 @@
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,21 @@ def test_the_urgent_care_reply_does_not_assume_this_clinic_treated_the_visitor()
     said = CONTENT.say("urgent_care")
     assert f"the clinic that treated you now (or us, on {CONTENT.clinic['phone']})" in said
     assert "emergency number" in said
+
+
+def test_an_edit_is_served_without_a_restart_and_a_broken_edit_keeps_the_last_good_content(tmp_path, monkeypatch):
+    import exobot.content as content_module
+
+    shutil.copytree(CONTENT_DIR, tmp_path / "content", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(content_module, "CONTENT_DIR", tmp_path / "content")
+    monkeypatch.setattr(content_module, "_loaded", {"signature": None, "content": None})
+    monkeypatch.setattr(content_module, "load_content", lambda: load_content(tmp_path / "content"))
+    disclaimer = tmp_path / "content" / "disclaimer.yml"
+
+    assert content_module.get_content().disclaimer == CONTENT.disclaimer
+    disclaimer.write_text("disclaimer: General information only, not medical advice; see a qualified professional.\n")
+    os.utime(disclaimer, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert content_module.get_content().disclaimer.startswith("General information only")
+    disclaimer.write_text("disclaimer: [unclosed\n")
+    os.utime(disclaimer, ns=(time.time_ns() + 2 * 10**9, time.time_ns() + 2 * 10**9))
+    assert content_module.get_content().disclaimer.startswith("General information only")
