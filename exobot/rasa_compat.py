@@ -8,8 +8,9 @@ verifies the Rasa version and each attribute, and stops with a message naming wh
   server starts) with the same check using a validator built once. Rasa 3.6 validates the JSON
   Schema itself on every action server response: about three quarters of the server's time per
   message on a 2-core machine (py-spy, docs/performance.md).
-- `LogisticRegressionClassifier._create_X` and `.clf`: exobot/nlu/logistic_regression.py overrides
-  the feature matrix and sets the classifier's parameters.
+- `LogisticRegressionClassifier._create_X` and `.clf`: research/logistic_regression.py (an earlier
+  classifier, kept to rerun the experiments in docs/nlu.md; the shipped one, exobot/nlu/classifier.py,
+  uses no private attribute) overrides the feature matrix and sets the classifier's parameters.
 - `SQLTrackerStore.engine` and `.sessionmaker`: exobot/server/tracker_store.py replaces them with a
   pooled SQLite engine in write-ahead-log mode.
 - `SQLTrackerStore._event_query`, `.SQLEvent` and `._additional_events`: exobot/server/tracker_store.py
@@ -52,7 +53,7 @@ def _requirements() -> List[Tuple[Text, Callable[[], bool]]]:
             lambda: callable(getattr(RemoteAction, "action_response_format_spec", None)),
         ),
         (
-            "LogisticRegressionClassifier._create_X (overridden by exobot/nlu/logistic_regression.py)",
+            "LogisticRegressionClassifier._create_X (overridden by research/logistic_regression.py)",
             lambda: (
                 callable(getattr(LogisticRegressionClassifier, "_create_X", None))
                 and "self._create_X(" in _source_of(LogisticRegressionClassifier, "process")
@@ -60,7 +61,7 @@ def _requirements() -> List[Tuple[Text, Callable[[], bool]]]:
             ),
         ),
         (
-            "LogisticRegressionClassifier.clf (its scikit-learn model, set up by exobot/nlu/logistic_regression.py)",
+            "LogisticRegressionClassifier.clf (its scikit-learn model, set up by research/logistic_regression.py)",
             lambda: "self.clf = LogisticRegression(" in _source_of(LogisticRegressionClassifier, "__init__"),
         ),
         (

@@ -20,7 +20,7 @@ SERVER_MODULES = {
         "exobot.server.redis_lock_store",
         "exobot.nlu.spelling",
         "exobot.nlu.sentence_encoder",
-        "exobot.nlu.logistic_regression",
+        
         "exobot.nlu.blank_message",
         "exobot.tools.purge",
     ],

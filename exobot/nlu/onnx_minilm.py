@@ -10,8 +10,9 @@ the plain graph is used (the session's ORT_ENABLE_ALL optimisations still apply)
 
 `quantized=True` adds int8 dynamic quantisation (QInt8 weights, per output channel) of every matrix
 product with a constant weight: the MatMuls, and the fused Attention's query/key/value projection.
-It is ~3x faster than fp32, at a cosine similarity of about 0.985-0.99 to the reference vectors
-(see tests/exobot/nlu/test_onnx_minilm.py for the bound); fp32 agrees to ~1e-6.
+It is ~3x faster than fp32; its vectors' cosine similarity to the reference is 0.99 on average,
+0.95 at worst (short messages such as "thanks very much"; the bound is in
+tests/exobot/nlu/test_onnx_minilm.py). The fp32 vectors agree with the reference to ~1e-6.
 
 Built models are cached as `<sha256 of model.safetensors>-opt.onnx` / `-int8.onnx` in `cache_dir`
 (else $SENTENCE_ENCODER_CACHE_DIR, else the project's `.cache/`), written atomically (temporary
@@ -32,8 +33,8 @@ import logging
 import os
 import tempfile
 import time
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -147,16 +148,17 @@ def build_graph(model_dir: Path) -> onnx.ModelProto:
 
     split_heads = g.ints([0, 0, heads, size])
     merge_heads = g.ints([0, 0, width])
+
+    def split(x: str, name: str, perm: List[int]) -> str:
+        """The projection `name` of x, as [batch, heads, tokens, size] for perm [0, 2, 1, 3]."""
+        return g.op("Transpose", [g.op("Reshape", [dense(x, name), split_heads])], perm=perm)
+
     for layer in range(layers):
         prefix = f"encoder.layer.{layer}."
 
-        def project(name: str, perm: List[int]) -> str:
-            split = g.op("Reshape", [dense(hidden, prefix + "attention.self." + name), split_heads])
-            return g.op("Transpose", [split], perm=perm)
-
-        query = project("query", [0, 2, 1, 3])
-        key = project("key", [0, 2, 3, 1])  # already transposed for query @ key
-        value = project("value", [0, 2, 1, 3])
+        query = split(hidden, prefix + "attention.self.query", [0, 2, 1, 3])
+        key = split(hidden, prefix + "attention.self.key", [0, 2, 3, 1])  # transposed for query @ key
+        value = split(hidden, prefix + "attention.self.value", [0, 2, 1, 3])
         scores = g.op("Div", [g.op("MatMul", [query, key]), g.scalar(float(np.sqrt(size)))])
         probabilities = g.op("Softmax", [g.op("Add", [scores, mask])], axis=-1)
         context = g.op("Transpose", [g.op("MatMul", [probabilities, value])], perm=[0, 2, 1, 3])
@@ -227,7 +229,7 @@ def quantize(source: Path, target: Path) -> None:
             source,
             target,
             op_types_to_quantize=["MatMul", "Attention"],  # MatMulConstBOnly (the default): weights, not Q x K
-            per_channel=True,  # per-tensor scales: min cosine 0.91 instead of 0.985
+            per_channel=True,  # one scale per tensor: mean cosine to the reference 0.96 instead of 0.99
             weight_type=QuantType.QInt8,
             extra_options={"DefaultTensorType": TensorProto.FLOAT},  # for the com.microsoft nodes
         )
@@ -388,7 +390,7 @@ class OnnxMiniLM:
         OnnxMiniLM.builds.append((target, time.perf_counter() - start))
 
     def _is_current(self, path: Path) -> bool:
-        """Whether `path` is a model built by this builder (reads only its metadata, not the 90 MB of weights)."""
+        """Whether `path` is a model built by this builder (parses the file: ~0.2 s)."""
         if not path.exists():
             return False
         try:

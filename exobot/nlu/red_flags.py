@@ -16,6 +16,7 @@ general or imagined question. The words are in red_flags.yml, each sign with its
     -3  imagined ("what if", "if I", "will I")
     -3  planning ahead ("in two weeks", "my wedding", "before having it")
     -2  wanting a treatment for something ("can exosomes help my scars?"), unless they had one
+    -3  someone close is ill ("my son has a fever"): a report only with their treatment named
     -5  long ago, a pet, a cold, rebooking, or a figure of speech ("itching to book")
 
 Chat shorthand ("u", "tx", "appt") is written out first. A message with a symptom, about the visitor or
@@ -64,6 +65,7 @@ WEIGHTS = {
     "planning": -3,
     "wants_treatment": -2,
     "not_about_a_recent_treatment": -5,
+    "someone_else_ill": -3,
 }
 
 

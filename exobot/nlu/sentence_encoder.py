@@ -1,7 +1,10 @@
-"""Dense sentence features from all-MiniLM-L6-v2 (exobot/nlu/minilm.py): one 384-number vector per message.
+"""Dense sentence features from all-MiniLM-L6-v2: one 384-number vector per message.
+
+`runtime: onnx` (the default) runs it on ONNX Runtime (exobot/nlu/onnx_minilm.py), `quantized: true`
+with int8 weights; `runtime: numpy` runs the NumPy reference (exobot/nlu/minilm.py).
 
 Training embeds every example, so the vectors of texts seen before are kept in a small SQLite
-cache (`cache_dir`, else $SENTENCE_ENCODER_CACHE_DIR, else `.cache/`): retraining after adding a few
+cache (`cache_dir`, else $SENTENCE_ENCODER_CACHE_DIR, else the project's `.cache/`): retraining after adding a few
 examples embeds only those.
 """
 
@@ -25,6 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from exobot.nlu.minilm import MiniLM
 from exobot.nlu.spelling import CORRECTED_TEXT
+from exobot.paths import ROOT
 
 CACHE_FILE = "sentence_embeddings.sqlite"
 
@@ -75,13 +79,18 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config(), "model_dir": None, "cache_dir": None}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model_dir": None,
+            "cache_dir": None,
+            "runtime": "onnx",
+            "quantized": False,
+        }
 
     def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLM] = None) -> None:
         self.settings = {**self.get_default_config(), **config}
         super().__init__(name, self.settings)
-        model_dir = self.settings["model_dir"]
-        self.encoder = encoder or MiniLM(Path(model_dir) if model_dir else None)
+        self.encoder = encoder or make_encoder(self.settings)
 
     @classmethod
     def create(
@@ -116,7 +125,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _embed_with_cache(self, texts: List[str]) -> Dict[str, np.ndarray]:
         unique = list(dict.fromkeys(texts))
-        cache_dir = self.settings["cache_dir"] or os.environ.get("SENTENCE_ENCODER_CACHE_DIR", ".cache")
+        cache_dir = self.settings["cache_dir"] or os.environ.get("SENTENCE_ENCODER_CACHE_DIR") or ROOT / ".cache"
         cache = EmbeddingCache(Path(cache_dir) / CACHE_FILE, self.encoder.fingerprint)
         try:
             vectors = cache.get(unique)
@@ -128,6 +137,18 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         finally:
             cache.close()
         return vectors
+
+
+def make_encoder(settings: Dict[Text, Any]) -> MiniLM:
+    """The encoder the settings ask for: ONNX Runtime (fp32 or int8) or the NumPy reference."""
+    model_dir = Path(settings["model_dir"]) if settings["model_dir"] else None
+    if settings["runtime"] == "numpy":
+        return MiniLM(model_dir)
+    if settings["runtime"] != "onnx":
+        raise ValueError(f"SentenceEncoderFeaturizer: runtime must be 'onnx' or 'numpy', not {settings['runtime']!r}")
+    from exobot.nlu.onnx_minilm import OnnxMiniLM
+
+    return OnnxMiniLM(model_dir, quantized=bool(settings["quantized"]))
 
 
 def encoder_text(message: Message) -> str:

@@ -30,7 +30,8 @@ CONSULTATION_INTENT = "ask_consultation"
 def asks_about_suitability(*texts: Text) -> bool:
     signs = set(found_signs(PATTERNS_FILE, texts))
     asked = bool({"question", "suitability_question"} & signs)
-    return ("situation" in signs and asked) or {"own_health", "suitability_question"} <= signs
+    suits = ("situation" in signs and asked) or {"own_health", "suitability_question"} <= signs
+    return suits and "other_activity" not in signs
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -1,4 +1,4 @@
-"""exobot/nlu/logistic_regression.py: C and class weights from the config; a message without features is zeros."""
+"""research/logistic_regression.py: C and class weights from the config; a message without features is zeros."""
 
 import numpy as np
 import scipy.sparse
@@ -9,7 +9,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from exobot.nlu.logistic_regression import TunedLogisticRegressionClassifier
+from research.logistic_regression import TunedLogisticRegressionClassifier
 
 
 def classifier(tmp_path, **config) -> TunedLogisticRegressionClassifier:
