@@ -20,7 +20,6 @@ SERVER_MODULES = {
         "exobot.server.redis_lock_store",
         "exobot.nlu.spelling",
         "exobot.nlu.sentence_encoder",
-        
         "exobot.nlu.blank_message",
         "exobot.tools.purge",
     ],
