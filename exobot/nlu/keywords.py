@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Pattern, Sequence, Text, Tuple
+from typing import Dict, Pattern, Sequence, Text, Tuple
 
 import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
@@ -15,11 +15,11 @@ QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '
 
 
 @lru_cache(maxsize=4)
-def patterns(path: Path) -> Dict[Text, List[Pattern]]:
-    """Each list of a patterns file (red_flags.yml, suitability.yml) as compiled regular expressions."""
+def patterns(path: Path) -> Dict[Text, Pattern]:
+    """Each list of a patterns file (red_flags.yml, suitability.yml) as one compiled regular expression."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {
-        name: [re.compile(expression) for expression in items]
+        name: re.compile("|".join(f"(?:{expression})" for expression in items))
         for name, items in data.items()
         if isinstance(items, list)
     }
@@ -40,9 +40,7 @@ def _shorthand(path: Path) -> Dict[Text, Text]:
 def found_signs(path: Path, texts: Sequence[Text]) -> Tuple[Text, ...]:
     """The names of the lists in the patterns file that match any of the texts (lower-cased)."""
     texts = [normalised(text, path) for text in texts if text]
-    return tuple(
-        name for name, expressions in patterns(path).items() if any(p.search(t) for p in expressions for t in texts)
-    )
+    return tuple(name for name, pattern in patterns(path).items() if any(pattern.search(text) for text in texts))
 
 
 def make_top_intent(message: Message, intent: Text) -> None:
