@@ -11,10 +11,6 @@ from actions.replies import utter_with_buttons
 from actions.topics import utter_cannot_answer
 from exobot.content import Content, get_content
 
-MAX_CHOICES = 3
-MIN_CONFIDENCE = 0.05
-REPORT = "report_adverse_reaction"
-
 
 def is_empty_message(tracker: Tracker) -> bool:
     """The visitor sent nothing but whitespace (the NLU's BlankMessageClassifier made it nlu_fallback)."""
@@ -23,13 +19,7 @@ def is_empty_message(tracker: Tracker) -> bool:
 
 def likely_topics(tracker: Tracker, content: Content) -> List[Text]:
     """The most likely topics the bot can answer, best first; a possible report of a problem always first."""
-    answerable = set(content.answers) | set(content.messages["handoff"]) | {REPORT}
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    names = [r["name"] for r in ranking if r.get("name") in answerable and r.get("confidence", 0) >= MIN_CONFIDENCE]
-    if REPORT in names[:MAX_CHOICES]:
-        names.remove(REPORT)
-        names.insert(0, REPORT)
-    return names[:MAX_CHOICES]
+    return content.clarification_choices(tracker.latest_message.get("intent_ranking") or [])
 
 
 class ActionClarify(Action):

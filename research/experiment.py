@@ -18,11 +18,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict
 
 from exobot.paths import HELD_OUT, RESULTS_DIR, ROOT, UNSEEN
 from exobot.quiet import quiet_dependency_warnings
-from exobot.tools.evaluation import load_examples, parse_all, score, top_intents
+from exobot.tools.evaluation import (
+    clarification_hit_rate,
+    load_examples,
+    parse_all,
+    score,
+    top_intents,
+    wrong_topic_rate,
+)
 
 DEV = ROOT / "research" / "data" / "dev_visitors.yml"
 TYPO_SEED = 13
@@ -36,33 +43,6 @@ def typo_copy(source: Path, target: Path) -> Path:
         stdout=subprocess.DEVNULL,
     )
     return target
-
-
-def wrong_topic_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
-    """Share of in-scope messages answered with another topic (a "Did you mean ...?" is not an answer)."""
-    in_scope = [(label, p["intent"]["name"]) for (_, label), p in zip(examples, parsed) if label != "out_of_scope"]
-    wrong = [1 for label, got in in_scope if got not in (label, "nlu_fallback", "out_of_scope")]
-    return len(wrong) / max(len(in_scope), 1)
-
-
-def clarification_hit_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
-    """Of the in-scope messages that got "Did you mean ...?", the share whose right topic was among the choices."""
-    from actions.clarify import MAX_CHOICES, MIN_CONFIDENCE
-
-    asked = [
-        (label, p)
-        for (_, label), p in zip(examples, parsed)
-        if label != "out_of_scope" and p["intent"]["name"] == "nlu_fallback"
-    ]
-    hits = 0
-    for label, p in asked:
-        offered = [
-            r["name"]
-            for r in p.get("intent_ranking", [])
-            if r["name"] not in ("nlu_fallback", "out_of_scope") and r["confidence"] >= MIN_CONFIDENCE
-        ]
-        hits += label in offered[:MAX_CHOICES]
-    return hits / len(asked) if asked else 1.0
 
 
 def evaluate_on(model: Path, nlu: Path) -> Dict:

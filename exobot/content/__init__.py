@@ -13,6 +13,8 @@ CONTENT_DIR = Path(__file__).parent
 # Replies that answer nothing: each ends with the safety line, so a misread report of a problem still
 # tells the visitor what to do.
 NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message", "too_many_messages")
+REPORT_INTENT = "report_adverse_reaction"
+MAX_CHOICES = 3  # topics offered by "Did you mean ...?"
 TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics")
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
 
@@ -53,6 +55,17 @@ class Content:
     def with_clinic(self, template: Text) -> Text:
         """Fill the clinic's details into a message template."""
         return template.format(**self.clinic)
+
+    def clarification_choices(self, ranking: List[Dict[Text, Any]]) -> List[Text]:
+        """The topics "Did you mean ...?" offers for an intent ranking: the likeliest the bot can answer, best
+        first, at most three; a possible report of a problem after a treatment always first."""
+        answerable = set(self.answers) | set(self.messages["handoff"]) | {REPORT_INTENT}
+        names = [r["name"] for r in ranking if r.get("name") in answerable and r.get("confidence", 0) >= 0.05]
+        names = names[:MAX_CHOICES]
+        if REPORT_INTENT in names:
+            names.remove(REPORT_INTENT)
+            names.insert(0, REPORT_INTENT)
+        return names
 
     def say(self, key: Text) -> Text:
         """A message as the visitor gets it: clinic details filled in, and the safety line after a non-answer."""

@@ -97,3 +97,24 @@ def evaluate_model(model: Path, nlu: Path) -> Tuple[Dict[str, float], Dict[str, 
     examples = load_examples(nlu)
     predictions = top_intents(asyncio.run(parse_all(model, [text for text, _ in examples])))
     return score(examples, predictions), per_intent_report(examples, predictions)
+
+
+def wrong_topic_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
+    """Share of in-scope messages answered with another topic (a "Did you mean ...?" is not an answer)."""
+    in_scope = [(label, p["intent"]["name"]) for (_, label), p in zip(examples, parsed) if label != "out_of_scope"]
+    wrong = [1 for label, got in in_scope if got not in (label, "nlu_fallback", "out_of_scope")]
+    return len(wrong) / max(len(in_scope), 1)
+
+
+def clarification_hit_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
+    """Of the in-scope messages that got "Did you mean ...?", the share whose right topic was among the choices."""
+    from exobot.content import get_content
+
+    content = get_content()
+    asked = [
+        (label, p)
+        for (_, label), p in zip(examples, parsed)
+        if label != "out_of_scope" and p["intent"]["name"] == "nlu_fallback"
+    ]
+    hits = sum(label in content.clarification_choices(p.get("intent_ranking", [])) for label, p in asked)
+    return hits / len(asked) if asked else 1.0
