@@ -62,6 +62,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         self._resource = resource
         self.model = model
         self.vectors, self.labels = examples if examples is not None else (np.zeros((0, 0)), np.array([]))
+        self._by_intent: Dict[Text, np.ndarray] = {}
 
     @classmethod
     def create(
@@ -86,6 +87,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         )
         self.model.fit(self._features(examples), labels)
         self.vectors, self.labels = sentence_vectors(examples), np.array(labels)
+        self._by_intent = {}
         self.persist()
         return self._resource
 
@@ -102,39 +104,67 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         return vstack(rows).tocsr()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None or not messages:
+        """Each message's intent and ranking. One message at a time, in NumPy: the logistic regression's
+        probabilities exactly as scikit-learn's predict_proba gives them, without building sparse matrices."""
+        if self.model is None:
             return messages
-        probabilities = self.model.predict_proba(self._features(messages))
-        similarities = self._similarities(messages)
-        for row, message in enumerate(messages):
-            scores = probabilities[row]
-            if similarities is not None and self.config["k_nearest"]:
-                scores = (scores + self._nearest_shares(similarities[row])) / 2
-            ranking = sorted(zip(self.model.classes_, scores), key=lambda pair: -pair[1])[:RANKING_LENGTH]
-            ranking = [{INTENT_NAME_KEY: str(name), PREDICTED_CONFIDENCE_KEY: float(p)} for name, p in ranking]
-            if similarities is not None and self._far_from_its_examples(ranking[0], similarities[row]):
+        for message in messages:
+            vector = sentence_vectors([message], self.vectors.shape[1] if self.vectors.size else 0)[0]
+            scores = self._probabilities(message)
+            if self.config["k_nearest"] and len(self.labels):
+                scores = (scores + self._nearest_shares(vector)) / 2
+            order = np.argsort(-scores)[:RANKING_LENGTH]
+            ranking = [
+                {INTENT_NAME_KEY: str(self.model.classes_[i]), PREDICTED_CONFIDENCE_KEY: float(scores[i])}
+                for i in order
+            ]
+            if self._far_from_its_examples(ranking[0], vector):
                 ranking = _with_top(ranking, OUT_OF_SCOPE)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _similarities(self, messages: List[Message]) -> Optional[np.ndarray]:
-        """Cosine similarity of each message's sentence vector to every training example's."""
-        if not len(self.labels) or (self.config["min_similarity"] is None and not self.config["k_nearest"]):
-            return None
-        return sentence_vectors(messages, self.vectors.shape[1]) @ self.vectors.T
+    def _probabilities(self, message: Message) -> np.ndarray:
+        """Softmax of the linear scores (multinomial logistic regression), on the unit-scaled features."""
+        coef = self.model.coef_
+        scores = self.model.intercept_.astype(np.float64).copy()
+        sparse = message.get_sparse_features(attribute=TEXT)[1]
+        dense = message.get_dense_features(attribute=TEXT)[1]
+        start = 0
+        if sparse:
+            row = csr_matrix(sparse.features)
+            norm = np.linalg.norm(row.data)
+            if norm > 0:
+                scores += coef[:, row.indices] @ (row.data / norm)
+            start = row.shape[1]
+        if dense:
+            values = np.asarray(dense.features, dtype=np.float64).reshape(-1)
+            norm = np.linalg.norm(values)
+            if norm > 0:
+                scores += coef[:, start : start + len(values)] @ (values / norm)
+        if len(self.model.classes_) == 2:  # scikit-learn's binary case: one score, for the second class
+            second = 1 / (1 + np.exp(-scores[0]))
+            return np.array([1 - second, second])
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
 
-    def _nearest_shares(self, similarities: np.ndarray) -> np.ndarray:
-        """For each intent, the share of the k most similar training examples that have it."""
-        nearest = self.labels[np.argsort(-similarities)[: int(self.config["k_nearest"])]]
+    def _nearest_shares(self, vector: np.ndarray) -> np.ndarray:
+        """For each intent, the share of the k training examples most similar to the message that have it."""
+        nearest = self.labels[np.argsort(-(self.vectors @ vector))[: int(self.config["k_nearest"])]]
         return np.array([np.mean(nearest == name) for name in self.model.classes_])
 
-    def _far_from_its_examples(self, top: Dict[Text, Any], similarities: np.ndarray) -> bool:
+    def _far_from_its_examples(self, top: Dict[Text, Any], vector: np.ndarray) -> bool:
+        """The message is further (cosine) than `min_similarity` from every training example of its intent."""
         threshold = self.config["min_similarity"]
-        if threshold is None or top[INTENT_NAME_KEY] == OUT_OF_SCOPE:
+        if threshold is None or top[INTENT_NAME_KEY] == OUT_OF_SCOPE or not vector.any():
             return False
-        own = similarities[self.labels == top[INTENT_NAME_KEY]]
-        return not len(own) or float(own.max()) < float(threshold)
+        own = self._vectors_of(top[INTENT_NAME_KEY])
+        return not len(own) or float((own @ vector).max()) < float(threshold)
+
+    def _vectors_of(self, intent: Text) -> np.ndarray:
+        if intent not in self._by_intent:
+            self._by_intent[intent] = np.ascontiguousarray(self.vectors[self.labels == intent])
+        return self._by_intent[intent]
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
