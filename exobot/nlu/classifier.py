@@ -6,7 +6,8 @@ that a message is near the examples of the intent it is given.
   (Rasa's own LogisticRegressionClassifier fixes them at 1.0 and "balanced").
 - Nearest examples: with `min_similarity` set, a message whose sentence vector is further than that
   (cosine) from every training example of its predicted intent goes to `out_of_scope`: the bot's topics
-  are small islands, and a message far from all of an island's examples is not on it. `k_nearest` > 0
+  are small islands, and a message far from all of an island's examples is not on it. Intents listed in
+  `never_rejected` (short conversational replies, whose examples are few words each) are left alone. `k_nearest` > 0
   adds, to each intent's probability, the share of the k most similar training examples with that intent.
 - A message without features (an empty one) is read as a row of zeros; BlankMessageClassifier answers it.
 """
@@ -47,6 +48,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
             "min_similarity": None,
             "k_nearest": 0,
             "random_state": 42,
+            "never_rejected": [],
         }
 
     def __init__(
@@ -156,7 +158,9 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
     def _far_from_its_examples(self, top: Dict[Text, Any], vector: np.ndarray) -> bool:
         """The message is further (cosine) than `min_similarity` from every training example of its intent."""
         threshold = self.config["min_similarity"]
-        if threshold is None or top[INTENT_NAME_KEY] == OUT_OF_SCOPE or not vector.any():
+        if threshold is None or not vector.any():
+            return False
+        if top[INTENT_NAME_KEY] == OUT_OF_SCOPE or top[INTENT_NAME_KEY] in self.config["never_rejected"]:
             return False
         own = self._vectors_of(top[INTENT_NAME_KEY])
         return not len(own) or float((own @ vector).max()) < float(threshold)
@@ -215,6 +219,8 @@ def sentence_vectors(messages: List[Message], width: int = 0) -> np.ndarray:
 
 
 def _with_top(ranking: List[Dict[Text, Any]], intent: Text) -> List[Dict[Text, Any]]:
-    """The ranking with `intent` first and sure (a firm "not my topic"); the model's guesses after it."""
+    """A firm "not my topic": `intent` first and sure, the model's guesses after it at no confidence (so the
+    FallbackClassifier does not read them as a close second)."""
     top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-    return [top, *[entry for entry in ranking if entry[INTENT_NAME_KEY] != intent]]
+    rest = [{**entry, PREDICTED_CONFIDENCE_KEY: 0.0} for entry in ranking if entry[INTENT_NAME_KEY] != intent]
+    return [top, *rest]

@@ -107,14 +107,16 @@ def wrong_topic_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> flo
 
 
 def clarification_hit_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
-    """Of the in-scope messages that got "Did you mean ...?", the share whose right topic was among the choices."""
+    """Of the messages of a topic "Did you mean ...?" can offer (not greetings and the like) that got it, the share
+    whose right topic was among the choices."""
     from exobot.content import get_content
 
     content = get_content()
+    offerable = set(content.answers) | set(content.messages["handoff"]) | {"report_adverse_reaction"}
     asked = [
         (label, p)
         for (_, label), p in zip(examples, parsed)
-        if label != "out_of_scope" and p["intent"]["name"] == "nlu_fallback"
+        if label in offerable and p["intent"]["name"] == "nlu_fallback"
     ]
     hits = sum(label in content.clarification_choices(p.get("intent_ranking", [])) for label, p in asked)
     return hits / len(asked) if asked else 1.0

@@ -62,6 +62,17 @@ def test_a_message_far_from_every_example_of_its_intent_is_out_of_scope(tmp_path
 
     assert near.get(INTENT)["name"] == "ask_cost"
     assert far.get(INTENT) == {"name": "out_of_scope", "confidence": 1.0}
+    assert [r["confidence"] for r in far.get(INTENT_RANKING_KEY)[1:]] == [0.0] * 3
+
+
+def test_intents_that_are_never_rejected_keep_their_prediction(tmp_path):
+    model = classifier(tmp_path, min_similarity=0.5, never_rejected=INTENTS)
+    model.train(TrainingData(examples(INTENTS)))
+    far = message([0] * 20, (-3 * (np.arange(8) == 2) + 0.1).tolist())
+
+    model.process([far])
+
+    assert far.get(INTENT)["confidence"] < 1.0
 
 
 def test_it_is_saved_and_loaded_with_the_same_predictions(tmp_path):
