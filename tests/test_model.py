@@ -1,4 +1,9 @@
-"""The trained model: NLU quality gate on the held-out split, and the conversation tests."""
+"""The trained model: NLU quality gates on the held-out split and the independent set, and the conversation tests.
+
+The independent set (tests/nlu/unseen.yml) was written by another hand, by another method, before the
+changes it measures, and is never trained or tuned on. Its gates are set at what the shipped model
+reaches, a little below (docs/nlu.md: the targets it does not reach yet are listed there).
+"""
 
 import json
 import os
@@ -12,8 +17,17 @@ from exobot.paths import ROOT
 
 RESULTS = ROOT / "results"
 MINIMUM_IN_SCOPE_ACCURACY = 0.95
-MINIMUM_OUT_OF_SCOPE_RECALL = 0.90
+MINIMUM_OUT_OF_SCOPE_RECALL = 0.95
 MAXIMUM_TYPO_DROP = 0.05
+UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
+UNSEEN_GATES = {  # measured 93.3 %, 98.2 %, 0.954, 1.1 %, 93.8 % (docs/nlu.md, round 3)
+    "in_scope_accuracy": 0.925,
+    "out_of_scope_recall": 0.97,
+    "macro_f1": 0.95,
+    "clarification_hit_rate": 0.90,
+}
+UNSEEN_MAXIMUM_WRONG_TOPIC = 0.015
+UNSEEN_MAXIMUM_TYPO_DROP = 0.03
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
@@ -45,6 +59,32 @@ def typo_summary(trained_model: Path) -> dict:
     made = run(sys.executable, "-m", "research.typos", "tests/nlu/test_nlu.yml", str(typos))
     assert made.returncode == 0, made.stderr[-3000:]
     return evaluate(trained_model, typos, RESULTS / "typos")
+
+
+@pytest.fixture(scope="session")
+def unseen_summary(trained_model: Path) -> dict:
+    return evaluate(trained_model, UNSEEN, RESULTS / "unseen")
+
+
+@pytest.fixture(scope="session")
+def unseen_typo_summary(trained_model: Path) -> dict:
+    typos = RESULTS / "unseen_typos" / "unseen_typos.yml"
+    made = run(sys.executable, "-m", "research.typos", str(UNSEEN), str(typos))
+    assert made.returncode == 0, made.stderr[-3000:]
+    return evaluate(trained_model, typos, RESULTS / "unseen_typos")
+
+
+def test_the_independent_set_meets_its_gates(unseen_summary):
+    assert unseen_summary["examples"] >= 29 * 25 + 400
+    for metric, minimum in UNSEEN_GATES.items():
+        assert unseen_summary[metric] >= minimum, f"{metric} {unseen_summary[metric]:.3f} < {minimum}"
+    assert unseen_summary["wrong_topic_rate"] <= UNSEEN_MAXIMUM_WRONG_TOPIC
+
+
+def test_typos_cost_the_independent_set_at_most_three_points(unseen_summary, unseen_typo_summary):
+    drop = unseen_summary["accuracy"] - unseen_typo_summary["accuracy"]
+    print(f"independent set with typos: accuracy {unseen_typo_summary['accuracy']:.3f} (drop {drop:+.3f})")
+    assert drop <= UNSEEN_MAXIMUM_TYPO_DROP
 
 
 def test_held_out_accuracy_meets_the_gate(held_out_summary):
