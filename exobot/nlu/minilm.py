@@ -101,8 +101,46 @@ def gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
 
 
-class MiniLM:
-    """The encoder: `embed(texts)` returns one unit-length 384-dimensional vector per text."""
+class SentenceEncoder:
+    """What the encoders share: WordPiece tokens in, batches of similar length, one unit-length vector per text.
+
+    A subclass sets `tokenizer` and `dimension` and computes `_embed_padded(ids, mask)` for a padded batch.
+    """
+
+    tokenizer: WordPiece
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Embed many texts: batches of similar length, so little padding is computed."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        ids = [self.tokenizer.encode(text) for text in texts]
+        order = sorted(range(len(texts)), key=lambda index: len(ids[index]))
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            vectors[batch] = self._embed_batch([ids[index] for index in batch])
+        return vectors
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self._embed_batch([self.tokenizer.encode(text)])[0]
+
+    def _embed_batch(self, batch: List[List[int]]) -> np.ndarray:
+        length = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.int64)
+        for row, token_ids in enumerate(batch):
+            ids[row, : len(token_ids)] = token_ids
+            mask[row, : len(token_ids)] = 1
+        return self._embed_padded(ids, mask)
+
+    def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class MiniLM(SentenceEncoder):
+    """The NumPy reference: `embed(texts)` returns one unit-length 384-dimensional vector per text."""
 
     def __init__(self, model_dir: Optional[Path] = None) -> None:
         model_dir = model_dir or default_model_dir()
@@ -142,26 +180,8 @@ class MiniLM:
     def dimension(self) -> int:
         return int(self.w["embeddings.word_embeddings.weight"].shape[1])
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Embed many texts: batches of similar length, so little padding is computed."""
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        ids = [self.tokenizer.encode(text) for text in texts]
-        order = sorted(range(len(texts)), key=lambda index: len(ids[index]))
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            vectors[batch] = self._embed_batch([ids[index] for index in batch])
-        return vectors
-
-    def embed_one(self, text: str) -> np.ndarray:
-        return self._embed_batch([self.tokenizer.encode(text)])[0]
-
-    def _embed_batch(self, batch: List[List[int]]) -> np.ndarray:
-        length = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.float32)
-        for row, token_ids in enumerate(batch):
-            ids[row, : len(token_ids)] = token_ids
-            mask[row, : len(token_ids)] = 1.0
+    def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        mask = mask.astype(np.float32)
         hidden = self._embeddings(ids)
         for layer in range(self.layers):
             hidden = self._layer(hidden, mask, f"encoder.layer.{layer}.")

@@ -43,7 +43,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper
 from safetensors.numpy import load_file
 
-from exobot.nlu.minilm import WordPiece, default_model_dir
+from exobot.nlu.minilm import SentenceEncoder, WordPiece, default_model_dir
 from exobot.paths import ROOT
 
 logger = logging.getLogger(__name__)
@@ -279,7 +279,7 @@ def save_atomically(model: onnx.ModelProto, target: Path) -> None:
         temporary.write_bytes(model.SerializeToString())
 
 
-class OnnxMiniLM:
+class OnnxMiniLM(SentenceEncoder):
     """Drop-in replacement for minilm.MiniLM: `embed(texts)` returns one unit-length 384-number vector per text."""
 
     # Every model file built in this process, with the seconds it took (for tests and the benchmark).
@@ -312,27 +312,7 @@ class OnnxMiniLM:
     def dimension(self) -> int:
         return self._dimension
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Embed many texts: batches of similar length, so little padding is computed."""
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        ids = [self.tokenizer.encode(text) for text in texts]
-        order = sorted(range(len(texts)), key=lambda index: len(ids[index]))
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            vectors[batch] = self._embed_batch([ids[index] for index in batch])
-        return vectors
-
-    def embed_one(self, text: str) -> np.ndarray:
-        ids = np.array([self.tokenizer.encode(text)], dtype=np.int64)
-        return self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
-
-    def _embed_batch(self, batch: List[List[int]]) -> np.ndarray:
-        length = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.int64)
-        for row, token_ids in enumerate(batch):
-            ids[row, : len(token_ids)] = token_ids
-            mask[row, : len(token_ids)] = 1
+    def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     # Building and caching

@@ -34,15 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Text, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from exobot.nlu.keywords import found_signs, make_top_intent
+from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
 from exobot.nlu.suitability import asks_about_suitability
 
@@ -107,30 +104,13 @@ def judge_text(*texts: Text) -> Verdict:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RedFlagClassifier(GraphComponent, IntentClassifier):
+class RedFlagClassifier(RuleClassifier):
     """Routes a reported problem after a treatment to `report_adverse_reaction`, ahead of every other intent."""
-
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [IntentClassifier]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # the FallbackClassifier's threshold: below it, a demoted question gets "Did you mean ...?"
         return {"threshold": 0.4}
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.threshold = float({**self.get_default_config(), **config}["threshold"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RedFlagClassifier:
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -143,7 +123,7 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
             if verdict.is_report:
                 route_to_urgent_care(message, verdict)
             elif verdict.score < 0 and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
-                demote_report(message, self.threshold)
+                demote_report(message, float(self.config["threshold"]))
         return messages
 
 

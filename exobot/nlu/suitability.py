@@ -10,17 +10,14 @@ this one: a reported problem after a treatment still gets urgent care.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from exobot.nlu.keywords import found_signs, make_top_intent
+from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
 
 PATTERNS_FILE = Path(__file__).parent / "suitability.yml"
@@ -35,22 +32,8 @@ def asks_about_suitability(*texts: Text) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SuitabilityClassifier(GraphComponent, IntentClassifier):
+class SuitabilityClassifier(RuleClassifier):
     """Routes a question about personal suitability to `ask_consultation`."""
-
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [IntentClassifier]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SuitabilityClassifier:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
