@@ -65,6 +65,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         self.model = model
         self.vectors, self.labels = examples if examples is not None else (np.zeros((0, 0)), np.array([]))
         self._by_intent: Dict[Text, np.ndarray] = {}
+        self._transposed: Optional[np.ndarray] = None
 
     @classmethod
     def create(
@@ -89,7 +90,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         )
         self.model.fit(self._features(examples), labels)
         self.vectors, self.labels = sentence_vectors(examples), np.array(labels)
-        self._by_intent = {}
+        self._by_intent, self._transposed = {}, None
         self.persist()
         return self._resource
 
@@ -128,7 +129,7 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
 
     def _probabilities(self, message: Message) -> np.ndarray:
         """Softmax of the linear scores (multinomial logistic regression), on the unit-scaled features."""
-        coef = self.model.coef_
+        weights = self._weights()  # (features, intents): a message's few non-zero features are a few rows
         scores = self.model.intercept_.astype(np.float64).copy()
         sparse = message.get_sparse_features(attribute=TEXT)[1]
         dense = message.get_dense_features(attribute=TEXT)[1]
@@ -137,18 +138,23 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
             row = csr_matrix(sparse.features)
             norm = np.linalg.norm(row.data)
             if norm > 0:
-                scores += coef[:, row.indices] @ (row.data / norm)
+                scores += (row.data / norm) @ weights[row.indices]
             start = row.shape[1]
         if dense:
             values = np.asarray(dense.features, dtype=np.float64).reshape(-1)
             norm = np.linalg.norm(values)
             if norm > 0:
-                scores += coef[:, start : start + len(values)] @ (values / norm)
+                scores += (values / norm) @ weights[start : start + len(values)]
         if len(self.model.classes_) == 2:  # scikit-learn's binary case: one score, for the second class
             second = 1 / (1 + np.exp(-scores[0]))
             return np.array([1 - second, second])
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
+
+    def _weights(self) -> np.ndarray:
+        if self._transposed is None:
+            self._transposed = np.ascontiguousarray(self.model.coef_.T, dtype=np.float64)
+        return self._transposed
 
     def _nearest_shares(self, vector: np.ndarray) -> np.ndarray:
         """For each intent, the share of the k training examples most similar to the message that have it."""

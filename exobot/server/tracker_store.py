@@ -3,7 +3,7 @@
 Rasa 3.6 reads and replays every event of the current session on every turn, so a turn's cost grows
 with the length of the conversation (RasaHQ/rasa issues 3011 and 6334). The policies and actions here
 need only the last few turns (rules look one turn back, the memoization policy five), and the slots:
-`BoundedSQLTrackerStore` loads the last `max_event_history` events of the session, with the session's
+`BoundedSQLTrackerStore` loads the last `max_event_history` (40) events of the session, with the session's
 latest value of each slot set before them, and on saving writes only the events added since, in one
 statement. Nothing stored is dropped: the full conversation stays in the database (`make review`,
 `make purge`, the HTTP API's /conversations read all of it).
@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from exobot import rasa_compat
 
-DEFAULT_MAX_EVENT_HISTORY = 60
+DEFAULT_MAX_EVENT_HISTORY = 40  # a turn is 5 to 8 events: the memoization policy looks 5 turns back
 REMEMBERED_TRACKERS = 10_000
 
 
