@@ -5,7 +5,7 @@ import requests
 import yaml
 
 from exobot.content import get_content
-from exobot.paths import DOMAIN_FILE
+from exobot.paths import DOMAIN_FILE, ROOT
 from tests.visitor import Visitor
 
 CONTENT = get_content()
@@ -130,3 +130,15 @@ def test_make_run_names_each_example_clinic_detail_still_shipped(stack):
     log = stack.rasa_log.read_text()
     assert "warning: exobot/content/clinic.yml still has example values" in log
     assert f"phone: {CONTENT.clinic['phone']}" in log
+
+
+SUITABILITY = yaml.safe_load((ROOT / "tests" / "safety" / "suitability.yml").read_text())["suitability"]
+
+
+@pytest.mark.parametrize("question", SUITABILITY, ids=range(len(SUITABILITY)))
+def test_a_suitability_question_gets_no_yes_or_no_but_a_professional_must_decide(visitor, question):
+    texts = visitor.texts(question)
+
+    assert texts[0] == CONTENT.answers["ask_consultation"].text
+    assert "a qualified professional who knows your health must decide" in texts[0].lower()
+    assert not [text for text in texts if text.lower().startswith(("yes", "no "))]
