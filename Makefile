@@ -10,7 +10,7 @@ ENDPOINTS ?= endpoints.yml
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge clean help
+.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge staff-user clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -125,6 +125,11 @@ review: install
 DAYS ?= 30
 purge: install
 	@$(BIN)/python -m exobot.tools.purge --days "$(DAYS)" --endpoints "$(ENDPOINTS)"
+
+## staff-user: create a staff console account (asks for its password twice): make staff-user NAME=alice
+staff-user: install
+	@test -n "$(NAME)" || { echo "usage: make staff-user NAME=alice (the password is asked for twice)"; exit 2; }
+	@$(BIN)/python -m exobot.tools.staff_user "$(NAME)" --endpoints "$(ENDPOINTS)"
 
 ## clean: remove trained models, results and local conversations (keeps .venv)
 clean:

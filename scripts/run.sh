@@ -8,6 +8,9 @@ HOST="${HOST:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
+# The staff console (conversations, teaching, answers): its own port, for staff only (see README).
+CONSOLE_PORT="${CONSOLE_PORT:-8081}"
+CONSOLE_HOST="${CONSOLE_HOST:-$HOST}"
 # Web pages allowed to call the bot from a browser (space-separated origins).
 CORS_ORIGINS="${CORS_ORIGINS:-http://$HOST:$WEB_PORT}"
 MODEL="${MODEL:-models/exosome-bot.tar.gz}"
@@ -55,7 +58,13 @@ echo "==> serving the clinic page on $HOST:$WEB_PORT"
 .venv/bin/python -m exobot.site --host "$HOST" --port "$WEB_PORT" --bot-url "http://$HOST:$RASA_PORT" &
 pids+=($!)
 
-.venv/bin/python -m exobot.tools.wait_for "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$WEB_PORT/" --timeout 180
+echo "==> serving the staff console on $CONSOLE_HOST:$CONSOLE_PORT"
+.venv/bin/python -m exobot.console --host "$CONSOLE_HOST" --port "$CONSOLE_PORT" --endpoints "$endpoints" \
+  --rasa-url "http://$HOST:$RASA_PORT" &
+pids+=($!)
+
+.venv/bin/python -m exobot.tools.wait_for "http://$HOST:$RASA_PORT/" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$WEB_PORT/" \
+  "http://$CONSOLE_HOST:$CONSOLE_PORT/login" --timeout 180
 cat <<MSG
 
   The bot is ready.
@@ -64,6 +73,7 @@ cat <<MSG
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "visitor", "message": "what are exosomes"}'
   Chat in a terminal: make shell
+  Staff console:   http://$CONSOLE_HOST:$CONSOLE_PORT/ (an account: make staff-user NAME=yourname)
   HTTP API (/status, /model, /conversations): add ?token=$(.venv/bin/python -m exobot.api_token)
   Press Ctrl-C to stop.
 

@@ -80,6 +80,7 @@ class Stack:
     rasa_url: str
     actions_url: str
     web_url: str
+    console_url: str
     token: str
     state_dir: Path
     rasa_log: Path
@@ -89,11 +90,12 @@ class Stack:
 def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
     """The bot started by scripts/run.sh (what `make run` starts) on free ports, with its own state folder."""
     state = tmp_path_factory.mktemp("stack")
-    actions_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    actions_port, rasa_port, web_port, console_port = free_port(), free_port(), free_port(), free_port()
     urls = Stack(
         f"http://127.0.0.1:{rasa_port}",
         f"http://127.0.0.1:{actions_port}",
         f"http://127.0.0.1:{web_port}",
+        f"http://127.0.0.1:{console_port}",
         token="test-token-" + os.urandom(8).hex(),
         state_dir=state,
         rasa_log=state / "run.log",
@@ -103,6 +105,7 @@ def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
         "RASA_PORT": str(rasa_port),
         "ACTIONS_PORT": str(actions_port),
         "WEB_PORT": str(web_port),
+        "CONSOLE_PORT": str(console_port),
         "STATE_DIR": str(state),
         "MODEL": str(trained_model),
         "RASA_AUTH_TOKEN": urls.token,
@@ -118,6 +121,7 @@ def stack(trained_model: Path, tmp_path_factory) -> Iterator[Stack]:
                 f"{urls.rasa_url}/",
                 f"{urls.actions_url}/health",
                 f"{urls.web_url}/",
+                f"{urls.console_url}/login",
                 "--timeout",
                 "240",
             ],
