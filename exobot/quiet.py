@@ -9,6 +9,8 @@ from exobot.paths import ROOT
 
 OWN_FOLDERS = (ROOT / "exobot", ROOT / "actions")
 DEPENDENCY_NOISE = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+# Deprecation notices that Rasa raises as user warnings, whatever the project's files say.
+RASA_NOTICES = ("Slot auto-fill has been removed in 3.0",)
 _show_warning = warnings.showwarning
 
 
@@ -38,7 +40,7 @@ def show_unless_dependency_deprecation(
     line: Optional[str] = None,
 ) -> None:
     """warnings.showwarning, except for deprecation warnings raised outside the project's own code."""
-    if issubclass(category, DEPENDENCY_NOISE) and not is_own_code(filename):
+    if not is_own_code(filename) and (issubclass(category, DEPENDENCY_NOISE) or str(message).startswith(RASA_NOTICES)):
         return
     _show_warning(message, category, filename, lineno, file, line)
 
