@@ -14,6 +14,8 @@ from exobot.nlu.onnx_minilm import OnnxMiniLM
 from exobot.nlu.sentence_encoder import SentenceEncoderFeaturizer
 from exobot.tools.nlu_files import read_examples, training_files
 
+pytestmark = pytest.mark.model  # builds the encoder's ONNX models (seconds each): not in make test-fast
+
 MESSAGES = 300
 # Measured on all 3,109 messages of data/nlu when this was written: min 0.949 ("thanks very much"; short
 # messages suffer most), 1st percentile 0.969, mean 0.9915. The bounds leave room for new data.

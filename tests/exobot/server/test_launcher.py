@@ -1,8 +1,6 @@
 """exobot/server/__main__.py: the API token is given to Rasa inside the process; dependency warnings are quiet."""
 
 import os
-import subprocess
-import sys
 import warnings
 
 from exobot import quiet
@@ -40,17 +38,3 @@ def test_deprecation_warnings_of_dependencies_are_hidden_and_the_projects_own_ar
             "old option", FutureWarning, str(ROOT / "exobot" / "tools" / "train.py"), 3, module="exobot.tools.train"
         )
     assert printed == ["old option"]
-
-
-def test_rasa_through_the_launcher_prints_no_deprecation_warnings():
-    """`rasa data validate` reads the config and data as `make train` does (plain Rasa prints several warnings)."""
-    env = {name: value for name, value in os.environ.items() if "WARN" not in name and name != "TF_CPP_MIN_LOG_LEVEL"}
-    launched = subprocess.run(
-        [sys.executable, "-m", "exobot.server", "data", "validate", "--fail-on-warnings"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert launched.returncode == 0, launched.stdout[-2000:]
-    assert "DeprecationWarning" not in launched.stdout + launched.stderr, launched.stderr[-3000:]

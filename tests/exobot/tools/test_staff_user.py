@@ -1,8 +1,10 @@
 """`make staff-user NAME=...` (exobot/tools/staff_user.py): the password asked twice, checked, stored hashed."""
 
+import io
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -23,6 +25,20 @@ def staff_user(endpoints, name: str, typed: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def staff_user_in_process(monkeypatch, capsys, endpoints, name: str, typed: str) -> SimpleNamespace:
+    """The same command, run in this process (quicker): its exit status and what it printed."""
+    from exobot.tools import staff_user as tool
+
+    monkeypatch.setattr(sys, "argv", ["staff_user", name, "--endpoints", str(endpoints)])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    try:
+        status = tool.main()
+    except SystemExit as stop:
+        status = stop.code
+    printed = capsys.readouterr()
+    return SimpleNamespace(returncode=status, stdout=printed.out, stderr=printed.err)
 
 
 def endpoints_file(tmp_path):
@@ -48,13 +64,16 @@ def test_an_account_is_created_with_the_password_typed_twice(tmp_path):
     assert stored.startswith("scrypt$") and PASSWORD not in stored
 
 
-def test_mismatched_short_or_missing_passwords_are_refused_with_a_clear_message(tmp_path):
+def test_mismatched_short_or_missing_passwords_are_refused_with_a_clear_message(tmp_path, monkeypatch, capsys):
     endpoints = endpoints_file(tmp_path)
 
-    mismatch = staff_user(endpoints, "alice", f"{PASSWORD}\n{PASSWORD}!\n")
-    short = staff_user(endpoints, "alice", "secret\nsecret\n")
-    missing = staff_user(endpoints, "alice", "")
-    bad_name = staff_user(endpoints, "<alice>", f"{PASSWORD}\n{PASSWORD}\n")
+    def run(name, typed):
+        return staff_user_in_process(monkeypatch, capsys, endpoints, name, typed)
+
+    mismatch = run("alice", f"{PASSWORD}\n{PASSWORD}!\n")
+    short = run("alice", "secret\nsecret\n")
+    missing = run("alice", "")
+    bad_name = run("<alice>", f"{PASSWORD}\n{PASSWORD}\n")
 
     assert mismatch.returncode == 1 and "the two passwords differ" in mismatch.stderr
     assert short.returncode == 1 and "at least 12 characters" in short.stderr
@@ -64,13 +83,15 @@ def test_mismatched_short_or_missing_passwords_are_refused_with_a_clear_message(
     assert account_names(open_database(endpoints)) == []
 
 
-def test_running_it_again_sets_a_new_password_and_ends_the_accounts_sessions(tmp_path):
+def test_running_it_again_sets_a_new_password_and_ends_the_accounts_sessions(tmp_path, monkeypatch, capsys):
     endpoints = endpoints_file(tmp_path)
-    staff_user(endpoints, "alice", f"{PASSWORD}\n{PASSWORD}\n")
+    staff_user_in_process(monkeypatch, capsys, endpoints, "alice", f"{PASSWORD}\n{PASSWORD}\n")
     database = open_database(endpoints)
     token, _ = start_session(database, "alice", time.time())
 
-    result = staff_user(endpoints, "alice", "a brand new passphrase\na brand new passphrase\n")
+    result = staff_user_in_process(
+        monkeypatch, capsys, endpoints, "alice", "a brand new passphrase\na brand new passphrase\n"
+    )
 
     assert result.returncode == 0 and "new password saved for 'alice'" in result.stdout
     assert log_in(database, "alice", "a brand new passphrase", time.time()).outcome == OK
