@@ -20,7 +20,7 @@ MINIMUM_IN_SCOPE_ACCURACY = 0.95
 MINIMUM_OUT_OF_SCOPE_RECALL = 0.95
 MAXIMUM_TYPO_DROP = 0.05
 UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
-UNSEEN_GATES = {  # measured 93.3 %, 98.2 %, 0.954, 1.1 %, 93.8 % (docs/nlu.md, round 3)
+UNSEEN_GATES = {  # measured 93.0 %, 98.7 %, 0.952, 1.4 % wrong, 93.8 % (docs/nlu.md, round 3: r4-g)
     "in_scope_accuracy": 0.925,
     "out_of_scope_recall": 0.97,
     "macro_f1": 0.95,

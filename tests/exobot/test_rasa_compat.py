@@ -63,3 +63,45 @@ def test_apply_installs_a_validator_that_checks_action_responses_as_rasa_does(mo
     assert action._validate_action_result({"events": [], "responses": [{"text": "hello"}]})
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "not a list"})
+
+
+def test_apply_gives_every_event_name_the_class_rasa_gives_it():
+    from rasa.shared.core.events import Event, UserUttered
+
+    rasa_compat.apply()
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("no such event", default=UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no such event")
+
+
+def test_apply_makes_calls_to_one_endpoint_reuse_their_connection():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from harness.local_services import free_port
+
+    rasa_compat.apply()
+    peers = []
+
+    async def handler(request):
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"ok": True})
+
+    async def two_calls():
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            return [await endpoint.request(json={"n": n}) for n in range(2)]
+        finally:
+            await runner.cleanup()
+
+    assert asyncio.run(two_calls()) == [{"ok": True}, {"ok": True}]
+    assert len(peers) == 2 and peers[0] == peers[1]  # the same client connection both times
