@@ -1,9 +1,15 @@
 """Follow-ups read in context: "what about in Europe?" right after the regulation answer is about regulation.
 
-A message the model could not place (out of scope, or unsure) that reads like a follow-up, short and
-opening the way follow-ups do ("what about ...", "and for men?", "is it the same for ...", "and if ..."),
-is read against the topic just discussed: the visitor gets that topic's longer answer. If the model's
-ranking instead points clearly to another topic the bot answers, that topic is the new aspect asked about.
+A short message that opens the way follow-ups do ("what about ...", "and for men?", "is it the same for
+...", "does that ...") is read against the topic just discussed, as a careful person would:
+- the model places it on the topic just discussed: that topic's longer answer ("and for the neck?" after
+  skin);
+- it names a part of the body (`area_topics` in messages.yml) after a question about something else: the
+  same question about that part, so the longer answer on the topic just discussed ("and for hair?" after
+  "how long does it last?");
+- it names another topic: that topic's answer ("is it the same for hair?" after skin, "does that hurt?");
+- the model cannot place it (out of scope, or unsure and no other topic at 0.5): the longer answer on the
+  topic just discussed ("what about in Europe?" after regulation).
 """
 
 import re
@@ -12,8 +18,8 @@ from typing import Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import TOPIC_SLOT, latest_text
-from actions.faq import answer_topic, give_details
+from actions.answering import answer_topic, give_details
+from actions.conversation import TOPIC_SLOT, latest_intent, latest_text
 from exobot.content import Content
 
 FOLLOW_UP = re.compile(
@@ -22,7 +28,7 @@ FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 8
-NEW_TOPIC_CONFIDENCE = 0.3
+NEW_TOPIC_CONFIDENCE = 0.5
 
 
 def reads_like_a_follow_up(text: Text) -> bool:
@@ -30,10 +36,16 @@ def reads_like_a_follow_up(text: Text) -> bool:
 
 
 def follow_up_topic(tracker: Tracker, content: Content) -> Optional[Text]:
-    """The topic a follow-up is about: the new aspect if the model points to one, else the current topic."""
+    """The topic a follow-up is about (the current one for its longer answer), or None if it is not one."""
     current = tracker.get_slot(TOPIC_SLOT)
     if current not in content.answers or not reads_like_a_follow_up(latest_text(tracker)):
         return None
+    areas = set(content.messages["area_topics"])
+    predicted = latest_intent(tracker)
+    if predicted in content.answers:
+        if predicted in areas and current not in areas:
+            return current
+        return predicted
     for entry in tracker.latest_message.get("intent_ranking") or []:
         name = entry.get("name")
         if name in content.answers and name != current and entry.get("confidence", 0) >= NEW_TOPIC_CONFIDENCE:

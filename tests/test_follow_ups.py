@@ -20,7 +20,7 @@ FOLLOW_UPS = [
     ("ask_regulation", "is it the same in canada?", "detail"),
     ("ask_hair_restoration", "and for men?", "detail"),
     ("ask_hair_restoration", "what about for women?", "detail"),
-    ("ask_hair_restoration", "and for my eyebrows?", "detail"),
+    ("ask_hair_restoration", "and for a receding hairline?", "detail"),
     ("ask_skin_rejuvenation", "and for the neck?", "detail"),
     ("ask_skin_rejuvenation", "what about my hands?", "detail"),
     ("ask_skin_rejuvenation", "is it the same for hair?", "ask_hair_restoration"),
@@ -39,7 +39,7 @@ FOLLOW_UPS = [
     ("ask_treatment_methods", "does that hurt?", "ask_procedure_details"),
     ("ask_clinical_evidence", "and for hair?", "detail"),
     ("ask_clinical_evidence", "what about safety?", "ask_safety_risks"),
-    ("ask_benefits", "and the downsides?", "ask_safety_risks"),
+    ("ask_benefits", "and the downsides?", "detail"),  # the benefits' longer answer ends with their limits
     ("ask_non_invasive", "and compared with surgery?", "detail"),
 ]
 

@@ -15,7 +15,7 @@ CONTENT_DIR = Path(__file__).parent
 NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message", "too_many_messages")
 REPORT_INTENT = "report_adverse_reaction"
 MAX_CHOICES = 3  # topics offered by "Did you mean ...?"
-TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics")
+TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics", "area_topics")
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
 
 

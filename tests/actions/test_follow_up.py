@@ -5,6 +5,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.clarify import ActionClarify
 from actions.fallback import ActionAnswerOutOfScope
+from actions.faq import ActionAnswerFaq
 from exobot.content import get_content
 from tests.conftest import make_tracker
 
@@ -25,15 +26,31 @@ def test_a_follow_up_gets_the_current_topics_longer_answer(dispatcher, domain, a
     assert events == [SlotSet("current_topic", "ask_regulation")]
 
 
-def test_a_follow_up_that_points_to_another_topic_gets_that_topics_answer(dispatcher, domain):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "ask_hair_restoration", "confidence": 0.35}]
-    tracker = make_tracker(
-        "nlu_fallback", "is it the same for hair?", slots={"current_topic": "ask_skin_rejuvenation"}, ranking=ranking
-    )
+@pytest.mark.parametrize(
+    "current, text, predicted, expected",
+    [
+        ("ask_skin_rejuvenation", "and for the neck?", "ask_skin_rejuvenation", "detail of ask_skin_rejuvenation"),
+        ("ask_long_term_effects", "and for hair?", "ask_hair_restoration", "detail of ask_long_term_effects"),
+        ("ask_skin_rejuvenation", "is it the same for hair?", "ask_hair_restoration", "answer of ask_hair_restoration"),
+        ("ask_safety_risks", "and is it approved?", "ask_regulation", "answer of ask_regulation"),
+        (
+            "ask_safety_risks",
+            "how long do results last after a treatment like this one?",
+            "ask_long_term_effects",
+            "answer of ask_long_term_effects",
+        ),  # not a follow-up: answered as asked
+    ],
+)
+def test_a_follow_up_the_model_places_on_a_topic_is_read_against_the_topic_just_discussed(
+    dispatcher, domain, current, text, predicted, expected
+):
+    tracker = make_tracker(predicted, text, slots={"current_topic": current})
 
-    ActionClarify().run(dispatcher, tracker, domain)
+    ActionAnswerFaq().run(dispatcher, tracker, domain)
 
-    assert dispatcher.messages[0]["text"] == CONTENT.answers["ask_hair_restoration"].text
+    kind, _, topic = expected.split(" ", 2)
+    wanted = CONTENT.answers[topic].detail if kind == "detail" else CONTENT.answers[topic].text
+    assert dispatcher.messages[0]["text"] == wanted
 
 
 @pytest.mark.parametrize(
