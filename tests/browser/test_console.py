@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from exobot.console import audit
 from exobot.console.database import open_database
@@ -30,7 +30,7 @@ from exobot.content import CONTENT_DIR, get_content
 from exobot.paths import ROOT, evaluation_sets
 from exobot.tools.nlu_files import evaluation_texts, examples_by_text, read_examples, training_files
 from harness.local_services import free_port
-from tests.browser.test_widget import AXE, CHROMIUM, CHROMIUM_FLAGS, RESULTS
+from tests.browser.conftest import AXE, RESULTS
 from tests.visitor import Visitor
 
 pytestmark = pytest.mark.browser
@@ -70,14 +70,6 @@ class Console:
     data_dir: Path
     models_dir: Path
     content_dir: Path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @contextlib.contextmanager
