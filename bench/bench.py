@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import aiohttp
 
@@ -141,10 +141,20 @@ async def visitors_chat(
     return load
 
 
+def cpu_ticks() -> Tuple[int, int]:
+    """The whole machine's (busy, total) CPU time so far, in clock ticks, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 async def webhook_load(urls: List[str], texts: List[str], concurrency: int, count: int, run: str) -> Dict[str, float]:
-    """Latency and throughput of `count` turns from `concurrency` visitors."""
+    """Latency and throughput of `count` turns from `concurrency` visitors, and how busy the machine was."""
+    busy_before, total_before = cpu_ticks()
     load = await visitors_chat(urls, texts, concurrency, f"bench-{run}", count=count)
-    return summary(load.latencies_ms, load.seconds, load.errors)
+    busy_after, total_after = cpu_ticks()
+    busy = round(100 * (busy_after - busy_before) / max(1, total_after - total_before))
+    return {**summary(load.latencies_ms, load.seconds, load.errors), "machine_cpu_busy_pct": busy}
 
 
 async def long_chat(url: str, texts: List[str], turns: int, run: str) -> Dict[str, float]:
@@ -303,16 +313,20 @@ def print_headline(results: Dict) -> None:
 
 
 def print_table(results: Dict) -> None:
-    print("| setup | ready (s) | RSS after (MB) | what | concurrency | msg/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| setup | ready (s) | RSS after (MB) | what | concurrency | msg/s | p50 ms | p95 ms | p99 ms | errors "
+        "| machine CPU busy |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for setup, result in results.items():
         rss = ", ".join(f"{name} {mb:.0f}" for name, mb in result["rss_mb_after"].items())
         rows = [("/model/parse", "1", result["model_parse"])] if "model_parse" in result else []
         rows += [("webhook", level, numbers) for level, numbers in result["webhook"].items()]
         for what, level, n in rows:
+            busy = f"{n['machine_cpu_busy_pct']} %" if "machine_cpu_busy_pct" in n else "-"
             print(
                 f"| {setup} | {result['ready_seconds']} | {rss} | {what} | {level} | {n['throughput_per_s']} | "
-                f"{n['p50_ms']} | {n['p95_ms']} | {n['p99_ms']} | {n['errors']} |"
+                f"{n['p50_ms']} | {n['p95_ms']} | {n['p99_ms']} | {n['errors']} | {busy} |"
             )
 
 
