@@ -1,6 +1,8 @@
 """exobot/server/__main__.py: the API token is given to Rasa inside the process; dependency warnings are quiet."""
 
 import os
+import subprocess
+import sys
 import warnings
 
 from exobot import quiet
@@ -38,3 +40,27 @@ def test_deprecation_warnings_of_dependencies_are_hidden_and_the_projects_own_ar
             "old option", FutureWarning, str(ROOT / "exobot" / "tools" / "train.py"), 3, module="exobot.tools.train"
         )
     assert printed == ["old option"]
+
+
+def test_the_action_server_starts_from_the_sdk_without_loading_rasa():
+    started = subprocess.run(
+        [sys.executable, "-c", SDK_START, "run", "actions", "--actions", "actions", "--port", "5099"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.split() == ["actions", "5099", "rasa-not-loaded"]
+
+
+# Replaces the SDK's server start with a print of what it was given and whether Rasa was imported.
+SDK_START = """
+import sys
+import rasa_sdk.__main__ as sdk
+from exobot.server.__main__ import main
+def report(args):
+    print(args.actions, args.port, "rasa-loaded" if "rasa" in sys.modules else "rasa-not-loaded")
+sdk.main_from_args = report
+main(sys.argv[1:])
+"""
