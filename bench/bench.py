@@ -34,6 +34,7 @@ import aiohttp
 
 from exobot.content import get_content
 from exobot.paths import ROOT
+from exobot.quiet import quiet_dependency_warnings
 from exobot.tools.nlu_files import examples_by_intent
 from harness.bot_stack import RunningBot, running_bot, sqlite_endpoints
 from harness.local_services import free_port, postgres_and_redis
@@ -331,6 +332,7 @@ def print_table(results: Dict) -> None:
 
 
 def main() -> None:
+    quiet_dependency_warnings()  # the conversation store loads Rasa, whose dependencies warn
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per measurement")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50], help="concurrent visitors")

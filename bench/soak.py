@@ -25,6 +25,7 @@ from typing import Dict, List
 from bench.bench import MODEL, percentile, visitors_chat
 from bench.bench import rss_mb as process_rss_mb
 from exobot.paths import RESULTS_DIR, ROOT
+from exobot.quiet import quiet_dependency_warnings
 from exobot.tools.conversations import open_tracker_store
 from exobot.tools.nlu_files import examples_by_intent
 from harness.bot_stack import running_bot, sqlite_endpoints
@@ -94,6 +95,7 @@ def save_memory(rows: List[tuple], folder: Path) -> None:
 
 
 def main() -> int:
+    quiet_dependency_warnings()  # the conversation store loads Rasa, whose dependencies warn
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--concurrency", type=int, default=50)
