@@ -92,7 +92,7 @@ bench-nlu: train
 
 ## actions: start only the action server
 actions: install
-	SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port $(ACTIONS_PORT)
+	SANIC_HOST=127.0.0.1 RASA_TELEMETRY_ENABLED=false $(BIN)/python -m exobot.server run actions --actions actions --port $(ACTIONS_PORT)
 
 ## bench-train: time training from scratch and after adding a handful of examples (about 5 minutes)
 bench-train: spacy
