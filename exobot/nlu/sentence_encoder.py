@@ -1,7 +1,8 @@
-"""Dense sentence features from all-MiniLM-L6-v2: one 384-number vector per message.
+"""Dense sentence features from all-MiniLM-L6-v2: one vector per message (384 numbers per pooled view).
 
 `runtime: onnx` (the default) runs it on ONNX Runtime (exobot/nlu/onnx_minilm.py), `quantized: true`
-with int8 weights; `runtime: numpy` runs the NumPy reference (exobot/nlu/minilm.py).
+with int8 weights; `runtime: numpy` runs the NumPy reference (exobot/nlu/minilm.py). `pooling`
+(default `[mean]`) may add `max` and `cls`: more views of the token vectors, 384 numbers each.
 
 Training embeds every example, so the vectors of texts seen before are kept in a small SQLite
 cache (`cache_dir`, else $SENTENCE_ENCODER_CACHE_DIR, else the project's `.cache/`): retraining after adding a few
@@ -85,6 +86,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             "cache_dir": None,
             "runtime": "onnx",
             "quantized": False,
+            "pooling": ["mean"],
         }
 
     def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLM] = None) -> None:
@@ -142,13 +144,14 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 def make_encoder(settings: Dict[Text, Any]) -> MiniLM:
     """The encoder the settings ask for: ONNX Runtime (fp32 or int8) or the NumPy reference."""
     model_dir = Path(settings["model_dir"]) if settings["model_dir"] else None
+    pooling = settings["pooling"]
     if settings["runtime"] == "numpy":
-        return MiniLM(model_dir)
+        return MiniLM(model_dir, pooling=pooling)
     if settings["runtime"] != "onnx":
         raise ValueError(f"SentenceEncoderFeaturizer: runtime must be 'onnx' or 'numpy', not {settings['runtime']!r}")
     from exobot.nlu.onnx_minilm import OnnxMiniLM
 
-    return OnnxMiniLM(model_dir, quantized=bool(settings["quantized"]))
+    return OnnxMiniLM(model_dir, quantized=bool(settings["quantized"]), pooling=pooling)
 
 
 def encoder_text(message: Message) -> str:

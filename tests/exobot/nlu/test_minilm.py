@@ -43,3 +43,16 @@ def test_very_long_text_is_cut_to_the_model_limit(encoder):
 def test_text_of_only_unusual_characters_still_gets_a_vector(encoder):
     vector = encoder.embed_one("\u200b🙂🙂 \u0000")
     assert vector.shape == (384,) and np.isfinite(vector).all()
+
+
+def test_max_pooling_ignores_the_padding_of_a_batch():
+    pooled = MiniLM(pooling=("max",))
+    alone = pooled.embed(["hair"])
+    in_a_batch = pooled.embed(["hair", "can exosomes help with thinning hair after pregnancy"])
+    assert np.allclose(alone[0], in_a_batch[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("pooling", [(), ("mean", "mean"), ("average",)])
+def test_an_unknown_or_repeated_pooling_is_refused_with_the_choices(pooling):
+    with pytest.raises(ValueError, match=r"pooling must be some of \['mean', 'max', 'cls'\]"):
+        MiniLM(pooling=pooling)

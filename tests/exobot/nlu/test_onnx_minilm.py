@@ -157,7 +157,31 @@ def test_it_is_a_drop_in_replacement_for_minilm(fp32, int8, reference, tmp_path)
 def test_the_graph_has_the_agreed_inputs_and_fused_kernels(fp32):
     inputs = {item.name: (item.type, item.shape[1]) for item in fp32.session.get_inputs()}
     assert inputs == {"input_ids": ("tensor(int64)", "tokens"), "attention_mask": ("tensor(int64)", "tokens")}
-    (output,) = fp32.session.get_outputs()
-    assert output.shape[1] == 384
+    outputs = {item.name: item.shape[1] for item in fp32.session.get_outputs()}
+    assert outputs == {"sentence_embedding": 384, "max_pooled": 384, "cls_vector": 384}
     # onnxruntime.transformers fused the BERT pattern (else the plain graph runs, more slowly).
     assert fp32.fused == {"EmbedLayerNormalization": 1, "Attention": 6, "SkipLayerNormalization": 12, "BiasGelu": 6}
+
+
+@pytest.fixture(scope="module")
+def pooled_reference() -> MiniLM:
+    return MiniLM(pooling=("mean", "max", "cls"))
+
+
+def test_every_pooled_view_matches_the_numpy_reference(cache_dir, messages, pooled_reference):
+    pooled = OnnxMiniLM(cache_dir=cache_dir, pooling=("mean", "max", "cls"))
+    vectors, reference_vectors = pooled.embed(messages), pooled_reference.embed(messages)
+    assert vectors.shape == (len(messages), 3 * 384)
+    for view in range(3):
+        part = slice(384 * view, 384 * (view + 1))
+        assert cosines(vectors[:, part], reference_vectors[:, part]).min() * 3 > 0.99999
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+
+
+def test_pooled_vectors_have_their_own_fingerprint_and_views_in_the_asked_order(cache_dir, fp32, messages):
+    mean_then_cls = OnnxMiniLM(cache_dir=cache_dir, pooling=("mean", "cls"))
+    cls_then_mean = OnnxMiniLM(cache_dir=cache_dir, pooling=("cls", "mean"))
+    assert len({fp32.fingerprint, mean_then_cls.fingerprint, cls_then_mean.fingerprint}) == 3
+    first, second = mean_then_cls.embed(messages[:5]), cls_then_mean.embed(messages[:5])
+    assert np.allclose(first[:, :384], second[:, 384:], atol=1e-6)
+    assert np.allclose(first[:, :384] * np.sqrt(2), fp32.embed(messages[:5]), atol=1e-5)
