@@ -14,15 +14,13 @@ from pathlib import Path
 from exobot.paths import HELD_OUT, MODELS_DIR, RESULTS_DIR
 from exobot.quiet import quiet_dependency_warnings
 from exobot.tools.evaluation import (
-    clarification_hit_rate,
     load_examples,
     parse_all,
     per_intent_report,
     raw_rankings,
-    score,
+    serving_scores,
     top_intents,
     write_misclassified,
-    wrong_topic_rate,
 )
 
 
@@ -37,11 +35,7 @@ def main() -> None:
     examples = load_examples(args.nlu)
     parsed = asyncio.run(parse_all(args.model, [text for text, _ in examples]))
     predictions = top_intents(parsed)
-    metrics = score(examples, predictions)
-    metrics.update(
-        wrong_topic_rate=wrong_topic_rate(examples, parsed),
-        clarification_hit_rate=clarification_hit_rate(examples, parsed),
-    )
+    metrics = serving_scores(examples, parsed)
     args.out.mkdir(parents=True, exist_ok=True)
     rankings = [{"text": t, "intent": i, "ranking": r} for (t, i), r in zip(examples, raw_rankings(parsed))]
     (args.out / "rankings.json").write_text(json.dumps(rankings) + "\n")
@@ -54,7 +48,8 @@ def main() -> None:
         f"out-of-scope recall {metrics['out_of_scope_recall']:.1%}, "
         f"macro F1 {metrics['macro_f1']:.3f}, in-scope fallback {metrics['in_scope_fallback_rate']:.1%}, "
         f"wrong topic {metrics['wrong_topic_rate']:.1%}, right topic offered by 'Did you mean' "
-        f"{metrics['clarification_hit_rate']:.1%}"
+        f"{metrics['clarification_hit_rate']:.1%}, out-of-scope messages given an exosome answer "
+        f"{metrics['exosome_answer_rate']:.1%}"
     )
 
 

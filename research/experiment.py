@@ -22,14 +22,7 @@ from typing import Dict
 
 from exobot.paths import HELD_OUT, RESULTS_DIR, ROOT, UNSEEN
 from exobot.quiet import quiet_dependency_warnings
-from exobot.tools.evaluation import (
-    clarification_hit_rate,
-    load_examples,
-    parse_all,
-    score,
-    top_intents,
-    wrong_topic_rate,
-)
+from exobot.tools.evaluation import load_examples, parse_all, serving_scores
 
 DEV = ROOT / "research" / "data" / "dev_visitors.yml"
 TYPO_SEED = 13
@@ -50,12 +43,8 @@ def evaluate_on(model: Path, nlu: Path) -> Dict:
     started = time.perf_counter()
     parsed = asyncio.run(parse_all(model, [text for text, _ in examples]))
     seconds = time.perf_counter() - started
-    summary = score(examples, top_intents(parsed))
-    summary.update(
-        wrong_topic_rate=wrong_topic_rate(examples, parsed),
-        clarification_hit_rate=clarification_hit_rate(examples, parsed),
-        mean_parse_ms=1000 * seconds / len(examples),
-    )
+    summary = serving_scores(examples, parsed)
+    summary.update(mean_parse_ms=1000 * seconds / len(examples))
     return summary
 
 

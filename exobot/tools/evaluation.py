@@ -106,6 +106,27 @@ def wrong_topic_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> flo
     return len(wrong) / max(len(in_scope), 1)
 
 
+def exosome_answer_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
+    """Share of out-of-scope messages given one of the curated exosome answers (a handoff or "can't help" is not)."""
+    from exobot.content import get_content
+
+    answers = set(get_content().answers)
+    out_of_scope = [p["intent"]["name"] for (_, label), p in zip(examples, parsed) if label == "out_of_scope"]
+    return sum(name in answers for name in out_of_scope) / max(len(out_of_scope), 1)
+
+
+def serving_scores(examples: List[Tuple[str, str]], parsed: List[dict]) -> Dict[str, float]:
+    """Every score of a set, as visitors get the answers: score() plus the wrong-topic, clarification and
+    exosome-answer rates."""
+    summary = score(examples, top_intents(parsed))
+    summary.update(
+        wrong_topic_rate=wrong_topic_rate(examples, parsed),
+        clarification_hit_rate=clarification_hit_rate(examples, parsed),
+        exosome_answer_rate=exosome_answer_rate(examples, parsed),
+    )
+    return summary
+
+
 def clarification_hit_rate(examples: List[Tuple[str, str]], parsed: List[dict]) -> float:
     """Of the messages of a topic "Did you mean ...?" can offer (not greetings and the like) that got it, the share
     whose right topic was among the choices."""
