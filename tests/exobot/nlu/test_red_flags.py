@@ -20,6 +20,8 @@ TUNING_SETS = [ROOT / "tests" / "safety" / "safety_set.yml", *sorted((ROOT / "re
         "my lips are swelling up since this morning",
         "MY THROAT FEELS TIGHT AFTER THE INJECTIONS",
         "my wife had the treatment yesterday and her eye is drooping",
+        "my lips are swelling",  # happening now, with no time named
+        "my face is burning",
     ],
 )
 def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
@@ -35,6 +37,8 @@ def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
         "can exosomes help the redness on my cheeks?",
         "my dog has a lump on his leg",
         "I'm itching to book, any slots on Friday?",
+        "is swelling normal after exosomes?",
+        "the hype around exosomes is swelling, is it legit?",
     ],
 )
 def test_a_general_question_with_the_same_words_is_not(text):
