@@ -2,10 +2,12 @@
 
     .venv/bin/python -m research.experiment research/experiments/<name>.yml [--data data/nlu] [--skip-unseen]
 
-Scores (fallback included, research/evaluate.py's rules) on the held-out split, the development set
-(research/data/dev_visitors.yml: the one to tune against), the independent set (tests/nlu/unseen.yml:
-score each candidate once, never tune on it) and typo copies of the last two; also the wrong-topic
-rate, how often "Did you mean ...?" offered the right topic, and the parse time per message.
+Scores (fallback included, research/evaluate.py's rules) on the held-out split, the two development
+sets (research/data/dev_visitors.yml and dev_chatlogs.yml: the ones to tune against), the independent
+set (tests/nlu/unseen.yml: score each candidate once, never tune on it) and typo copies of the first
+development set and the independent set; also the wrong-topic rate, how often "Did you mean ...?"
+offered the right topic, the share of out-of-scope messages given an exosome answer, and the parse
+time per message.
 Writes results/experiments/<name>/summary.json and prints one row of the table in docs/nlu.md.
 """
 
@@ -25,6 +27,7 @@ from exobot.quiet import quiet_dependency_warnings
 from exobot.tools.evaluation import load_examples, parse_all, serving_scores
 
 DEV = ROOT / "research" / "data" / "dev_visitors.yml"
+DEV_CHATLOGS = ROOT / "research" / "data" / "dev_chatlogs.yml"
 TYPO_SEED = 13
 
 
@@ -53,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", type=Path)
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--skip-unseen", action="store_true", help="score only the held-out and development sets")
+    parser.add_argument("--skip-unseen", action="store_true", help="score only the held-out split and development sets")
     args = parser.parse_args()
     name = args.config.stem
     out = RESULTS_DIR / "experiments" / name
@@ -84,14 +87,19 @@ def main() -> None:
     )
     train_seconds = time.monotonic() - start
     model = out / "model.tar.gz"
-    sets = {"held_out": HELD_OUT, "dev": DEV, "dev_typos": typo_copy(DEV, out / "dev_typos.yml")}
+    sets = {
+        "held_out": HELD_OUT,
+        "dev": DEV,
+        "dev_chatlogs": DEV_CHATLOGS,
+        "dev_typos": typo_copy(DEV, out / "dev_typos.yml"),
+    }
     if not args.skip_unseen:
         sets.update(unseen=UNSEEN, unseen_typos=typo_copy(UNSEEN, out / "unseen_typos.yml"))
     results = {key: evaluate_on(model, path) for key, path in sets.items()}
     results["train_seconds"] = round(train_seconds)
     (out / "summary.json").write_text(json.dumps(results, indent=2) + "\n")
     row = [name]
-    for key in ("held_out", "dev", "unseen"):
+    for key in ("held_out", "dev", "dev_chatlogs", "unseen"):
         if key in results:
             r = results[key]
             row += [
@@ -99,6 +107,7 @@ def main() -> None:
                 f"{r['out_of_scope_recall']:.1%}",
                 f"{r['macro_f1']:.3f}",
                 f"{r['wrong_topic_rate']:.1%}",
+                f"{r['exosome_answer_rate']:.1%}",
             ]
     for key, base in (("dev_typos", "dev"), ("unseen_typos", "unseen")):
         if key in results:
