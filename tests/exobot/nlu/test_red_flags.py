@@ -22,6 +22,7 @@ TUNING_SETS = [ROOT / "tests" / "safety" / "safety_set.yml", *sorted((ROOT / "re
         "my wife had the treatment yesterday and her eye is drooping",
         "my lips are swelling",  # happening now, with no time named
         "my face is burning",
+        "pain and swelling won't go down",  # a problem that persists
     ],
 )
 def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
@@ -39,6 +40,7 @@ def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
         "I'm itching to book, any slots on Friday?",
         "is swelling normal after exosomes?",
         "the hype around exosomes is swelling, is it legit?",
+        "swelling that won't go down, is that a known risk?",
     ],
 )
 def test_a_general_question_with_the_same_words_is_not(text):
