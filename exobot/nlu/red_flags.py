@@ -8,8 +8,8 @@ general or imagined question. The words are in red_flags.yml, each sign with its
     +2  they had a treatment ("since my injection", "where they injected", "I had it done")
     +1  after "the" treatment (theirs, or any: "can I fly after the treatment?")
     +1  a treatment is mentioned at all ("the jab", "tx", "my appointment"), with a "when" below
-    +1  they describe themselves ("my lips", "I'm", "she has")
-    +2  when: "since", "ago", "yesterday", "overnight";  +1  "now", "still", "getting worse"
+    +1  they describe themselves ("my lips", "I'm", "she has") or a problem that won't go away
+    +2  when: "since", "ago", "yesterday", "overnight";  +1  "now", "still", "getting worse", "is swelling"
     +1  asking for help ("help", "is this normal?", "should I come in?")
     +1  a sign that needs a doctor soon (red streaks, pus, fever, breathing, vision, drooping)
     -2  a general question ("risks", "side effects", "could it cause ...")
