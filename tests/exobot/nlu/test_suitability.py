@@ -18,13 +18,27 @@ from exobot.tools.nlu_files import read_examples, training_files
         "my daughter is 16, can she have it",
         "I had skin cancer 5 years ago, am I a candidate?",
         "can a beautician do the injections?",
+        "can I use retinol and vitamin c with exosomes?",
+        "I take ibuprofen daily, can I have exosomes?",
     ],
 )
 def test_a_question_about_ones_own_situation_is_about_suitability(text):
     assert asks_about_suitability(text)
 
 
-@pytest.mark.parametrize("text", ["is it safe", "can exosomes help acne scars", "can i book for tuesday", "what is it"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it safe",
+        "can exosomes help acne scars",
+        "can i book for tuesday",
+        "what is it",
+        "can i mix retinol with AHA",  # skin care products with each other
+        "my dog is 13, is stem cell therapy too risky at his age",
+        "is ibuprofen safe with alcohol",
+        "how many weeks pregnant am i",
+    ],
+)
 def test_other_questions_are_not(text):
     assert not asks_about_suitability(text)
 
