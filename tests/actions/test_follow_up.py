@@ -12,6 +12,12 @@ from tests.conftest import make_tracker
 CONTENT = get_content()
 
 
+def expected_text(expected: str) -> str:
+    """The reply "detail of <topic>" or "answer of <topic>" names."""
+    kind, _, topic = expected.split(" ", 2)
+    return CONTENT.answers[topic].detail if kind == "detail" else CONTENT.answers[topic].text
+
+
 @pytest.mark.parametrize("action", [ActionAnswerOutOfScope, ActionClarify])
 @pytest.mark.parametrize(
     "text", ["what about in europe?", "and for men?", "is it the same in the UK?", "and if I'm 60?"]
@@ -48,9 +54,7 @@ def test_a_follow_up_the_model_places_on_a_topic_is_read_against_the_topic_just_
 
     ActionAnswerFaq().run(dispatcher, tracker, domain)
 
-    kind, _, topic = expected.split(" ", 2)
-    wanted = CONTENT.answers[topic].detail if kind == "detail" else CONTENT.answers[topic].text
-    assert dispatcher.messages[0]["text"] == wanted
+    assert dispatcher.messages[0]["text"] == expected_text(expected)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +70,24 @@ def test_without_a_topic_or_a_follow_up_the_bot_says_it_cannot_answer(dispatcher
     ActionAnswerOutOfScope().run(dispatcher, make_tracker("out_of_scope", text, slots=slots, ranking=ranking), domain)
 
     assert dispatcher.messages[0]["text"] == CONTENT.say("out_of_scope")
+
+
+@pytest.mark.parametrize(
+    "ranking, expected",
+    [
+        ([("ask_hair_restoration", 0.47), ("ask_treatment_methods", 0.42)], "answer of ask_hair_restoration"),
+        ([("ask_hair_restoration", 0.35), ("ask_treatment_methods", 0.3)], "detail of ask_skin_rejuvenation"),
+    ],
+    ids=["another topic clears 0.4", "no topic at 0.4"],
+)
+def test_an_unsure_follow_up_takes_another_topic_only_when_it_clears_the_fallback_threshold(
+    dispatcher, domain, ranking, expected
+):
+    entries = [{"name": "nlu_fallback", "confidence": 0.4}] + [{"name": n, "confidence": c} for n, c in ranking]
+    tracker = make_tracker(
+        "nlu_fallback", "is it the same for hair?", slots={"current_topic": "ask_skin_rejuvenation"}, ranking=entries
+    )
+
+    ActionClarify().run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["text"] == expected_text(expected)
