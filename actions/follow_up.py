@@ -8,7 +8,7 @@ A short message that opens the way follow-ups do ("what about ...", "and for men
   same question about that part, so the longer answer on the topic just discussed ("and for hair?" after
   "how long does it last?");
 - it names another topic: that topic's answer ("is it the same for hair?" after skin, "does that hurt?");
-- the model cannot place it (out of scope, or unsure and no other topic at 0.4): the longer answer on the
+- the model cannot place it (out of scope, or unsure and no other topic at 0.5): the longer answer on the
   topic just discussed ("what about in Europe?" after regulation).
 """
 
@@ -28,7 +28,7 @@ FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 8
-NEW_TOPIC_CONFIDENCE = 0.4  # the FallbackClassifier's threshold: the model's top other topic, if it clears it
+NEW_TOPIC_CONFIDENCE = 0.5
 
 
 def reads_like_a_follow_up(text: Text) -> bool:

@@ -75,12 +75,12 @@ def test_without_a_topic_or_a_follow_up_the_bot_says_it_cannot_answer(dispatcher
 @pytest.mark.parametrize(
     "ranking, expected",
     [
-        ([("ask_hair_restoration", 0.47), ("ask_treatment_methods", 0.42)], "answer of ask_hair_restoration"),
-        ([("ask_hair_restoration", 0.35), ("ask_treatment_methods", 0.3)], "detail of ask_skin_rejuvenation"),
+        ([("ask_hair_restoration", 0.55), ("ask_treatment_methods", 0.4)], "answer of ask_hair_restoration"),
+        ([("ask_hair_restoration", 0.47), ("ask_treatment_methods", 0.42)], "detail of ask_skin_rejuvenation"),
     ],
-    ids=["another topic clears 0.4", "no topic at 0.4"],
+    ids=["another topic at 0.5", "no topic at 0.5"],
 )
-def test_an_unsure_follow_up_takes_another_topic_only_when_it_clears_the_fallback_threshold(
+def test_an_unsure_follow_up_takes_another_topic_only_when_the_model_gives_it_half(
     dispatcher, domain, ranking, expected
 ):
     entries = [{"name": "nlu_fallback", "confidence": 0.4}] + [{"name": n, "confidence": c} for n, c in ranking]
