@@ -322,7 +322,16 @@ class OnnxMiniLM(SentenceEncoder):
     @property
     def weights_key(self) -> str:
         """SHA-256 of the weights file, as MiniLM's (fp32 vectors agree to ~1e-6); int8 vectors are marked apart."""
-        return self.weights_sha256 + ("-int8" if self.quantized else "")
+        return self.weights_sha256 + ("-int8-one-at-a-time" if self.quantized else "")
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """int8: one text at a time, as served.
+
+        Dynamic quantisation scales each activation by the largest value in the whole batch, so in a
+        batch a text's vector would depend on the texts beside it (cosine down to 0.986 to its vector
+        alone), and training would see other vectors than serving.
+        """
+        return super().embed(texts, batch_size=1 if self.quantized else batch_size)
 
     @property
     def width(self) -> int:

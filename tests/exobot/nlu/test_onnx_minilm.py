@@ -101,6 +101,14 @@ def test_int8_vectors_stay_close_to_the_reference(int8, messages, reference_vect
     assert similarity.mean() >= INT8_MEAN_COSINE
 
 
+def test_int8_training_vectors_are_the_served_ones(int8, fp32, messages):
+    """Dynamic quantisation depends on the whole batch, so int8 embeds each training text alone, as served."""
+    texts = messages[:: len(messages) // 40] + EDGE_CASES
+    served = np.array([int8.embed_one(text) for text in texts])
+    assert np.array_equal(int8.embed(texts, batch_size=32), served)
+    assert int8.fingerprint.endswith("-int8-one-at-a-time") and fp32.fingerprint != int8.fingerprint
+
+
 def test_the_models_are_built_once_and_then_reused(fp32, int8, cache_dir, reference):
     files = sorted(cache_dir.iterdir())
     assert [path.name for path in files] == [f"{reference.fingerprint}-int8.onnx", f"{reference.fingerprint}-opt.onnx"]
