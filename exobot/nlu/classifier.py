@@ -3,7 +3,8 @@ that a message is near the examples of the intent it is given.
 
 - Logistic regression (scikit-learn) on the sparse n-gram features and the dense sentence vector side by
   side, each scaled to unit length so neither dominates; `C` and the class weights are configurable
-  (Rasa's own LogisticRegressionClassifier fixes them at 1.0 and "balanced").
+  (Rasa's own LogisticRegressionClassifier fixes them at 1.0 and "balanced"). It is fitted by
+  exobot/nlu/multinomial.py, scikit-learn's objective and solver with the dense block kept dense.
 - Nearest examples: with `min_similarity` set, a message whose sentence vector is further than that
   (cosine) from every training example of its predicted intent goes to `out_of_scope`: the bot's topics
   are small islands, and a message far from all of an island's examples is not on it. Intents listed in
@@ -26,9 +27,11 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix, vstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
+
+from exobot.nlu import multinomial
 
 OUT_OF_SCOPE = "out_of_scope"
 RANKING_LENGTH = 10
@@ -82,29 +85,36 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         if not examples:
             return self._resource
         labels = [example.get(INTENT) for example in examples]
-        self.model = LogisticRegression(
+        self.model = multinomial.fit(
+            self._feature_blocks(examples),
+            labels,
             C=float(self.config["C"]),
             class_weight=self.config["class_weight"],
             max_iter=int(self.config["max_iter"]),
-            random_state=self.config["random_state"],
         )
-        self.model.fit(self._features(examples), labels)
         self.vectors, self.labels = sentence_vectors(examples), np.array(labels)
         self._by_intent, self._transposed = {}, None
         self.persist()
         return self._resource
 
+    def _feature_blocks(self, messages: List[Message]) -> multinomial.SideBySide:
+        """Sparse and dense sentence features, each scaled to unit length; zeros where a message has none."""
+        sparse_rows = [message.get_sparse_features(attribute=TEXT)[1] for message in messages]
+        dense_rows = [message.get_dense_features(attribute=TEXT)[1] for message in messages]
+        sparse_width = next((row.features.shape[1] for row in sparse_rows if row), 0)
+        dense_width = next((row.features.shape[1] for row in dense_rows if row), 0)
+        sparse = vstack(
+            [normalize(csr_matrix(row.features)) if row else csr_matrix((1, sparse_width)) for row in sparse_rows]
+        )
+        dense = np.zeros((len(messages), dense_width))
+        for index, row in enumerate(dense_rows):
+            if row:
+                dense[index] = normalize(np.asarray(row.features, dtype=np.float64).reshape(1, -1))
+        return multinomial.SideBySide(sparse.tocsr(), dense)
+
     def _features(self, messages: List[Message]) -> csr_matrix:
-        """Sparse and dense sentence features side by side, each scaled to unit length."""
-        rows = []
-        width = self.model.n_features_in_ if self.model is not None and hasattr(self.model, "coef_") else 0
-        for message in messages:
-            sparse = message.get_sparse_features(attribute=TEXT)[1]
-            dense = message.get_dense_features(attribute=TEXT)[1]
-            parts = [normalize(csr_matrix(sparse.features))] if sparse else []
-            parts += [normalize(csr_matrix(dense.features))] if dense else []
-            rows.append(hstack(parts) if parts else csr_matrix((1, width)))
-        return vstack(rows).tocsr()
+        """The features side by side in one matrix, as scikit-learn's predict_proba takes them."""
+        return self._feature_blocks(messages).to_csr()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Each message's intent and ranking. One message at a time, in NumPy: the logistic regression's
