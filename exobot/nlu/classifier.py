@@ -50,7 +50,6 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
             "class_weight": None,
             "min_similarity": None,
             "k_nearest": 0,
-            "random_state": 42,
             "never_rejected": [],
         }
 

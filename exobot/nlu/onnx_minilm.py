@@ -328,8 +328,8 @@ class OnnxMiniLM(SentenceEncoder):
         """int8: one text at a time, as served.
 
         Dynamic quantisation scales each activation by the largest value in the whole batch, so in a
-        batch a text's vector would depend on the texts beside it (cosine down to 0.986 to its vector
-        alone), and training would see other vectors than serving.
+        batch a text's vector would depend on the texts beside it (over the training data: cosine 0.9925 to
+        its vector alone on average, 0.967 at worst), and training would see other vectors than serving.
         """
         return super().embed(texts, batch_size=1 if self.quantized else batch_size)
 
