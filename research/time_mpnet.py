@@ -12,10 +12,11 @@ import argparse
 import os
 import statistics
 import time
+from typing import Dict, List
 
 import numpy as np
 
-from exobot.nlu.minilm import MiniLM
+from exobot.nlu.minilm import MiniLM, SentenceEncoder
 from research.mpnet import MPNet
 
 QUESTIONS = [
@@ -77,21 +78,27 @@ def percentile(values, q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the 50 questions")
-    args = parser.parse_args()
-    encoders = {"MiniLM (NumPy)": MiniLM(pooling=POOLING), "MPNet (NumPy)": MPNet(pooling=POOLING)}
-    for encoder in encoders.values():  # warm-up: BLAS threads, tokenizer cache, position bias cache
+def time_in_turns(encoders: Dict[str, SentenceEncoder], rounds: int) -> Dict[str, List[float]]:
+    """Milliseconds of `embed_one` for each encoder on QUESTIONS, taking turns question by question, after a warm-up."""
+    for encoder in encoders.values():  # warm-up: sessions, BLAS threads, tokenizer and position bias caches
         for question in QUESTIONS[:10]:
             encoder.embed_one(question)
-    times = {name: [] for name in encoders}
-    for _ in range(args.rounds):
+    times: Dict[str, List[float]] = {name: [] for name in encoders}
+    for _ in range(rounds):
         for question in QUESTIONS:
             for name, encoder in encoders.items():
                 started = time.perf_counter()
                 encoder.embed_one(question)
                 times[name].append(1000 * (time.perf_counter() - started))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the 50 questions")
+    args = parser.parse_args()
+    encoders = {"MiniLM (NumPy)": MiniLM(pooling=POOLING), "MPNet (NumPy)": MPNet(pooling=POOLING)}
+    times = time_in_turns(encoders, args.rounds)
     tokens = [len(encoders["MPNet (NumPy)"].tokenizer.encode(question)) for question in QUESTIONS]
     print(
         f"{len(QUESTIONS)} questions x {args.rounds} rounds, pooling {list(POOLING)}, MPNet tokens "

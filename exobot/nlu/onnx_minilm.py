@@ -173,19 +173,7 @@ def build_graph(model_dir: Path) -> onnx.ModelProto:
         out = dense(inner, prefix + "output.dense")
         hidden = layer_norm(g.op("Add", [out, hidden]), prefix + "output.LayerNorm")
 
-    def unit_length(x: str, output: str) -> None:
-        norm = g.op("Max", [g.op("ReduceL2", [x], axes=[1], keepdims=1), g.scalar(1e-12)])
-        g.node("Div", [x, norm], output)
-
-    # Mean over the real tokens; largest value of each number over the real tokens; the first token.
-    token_mask = g.op("Cast", [g.op("Unsqueeze", ["attention_mask", g.ints([2])])], to=TensorProto.FLOAT)
-    summed = g.op("ReduceSum", [g.op("Mul", [hidden, token_mask]), g.ints([1])], keepdims=0)
-    count = g.op("Max", [g.op("ReduceSum", [token_mask, g.ints([1])], keepdims=0), g.scalar(1e-9)])
-    unit_length(g.op("Div", [summed, count]), OUTPUTS["mean"])
-    padding_down = g.op("Mul", [g.op("Sub", [token_mask, g.scalar(1.0)]), g.scalar(10000.0)])
-    unit_length(g.op("ReduceMax", [g.op("Add", [hidden, padding_down])], axes=[1], keepdims=0), OUTPUTS["max"])
-    first = g.op("Gather", [hidden, g.constant("first_token", np.array(0, dtype=np.int64))], axis=1)
-    unit_length(first, OUTPUTS["cls"])
+    add_pooled_outputs(g, hidden)
 
     model = g.model
     model.graph.name = "all-MiniLM-L6-v2"
@@ -199,6 +187,24 @@ def build_graph(model_dir: Path) -> onnx.ModelProto:
     model.opset_import.append(helper.make_opsetid("", OPSET))
     model.producer_name = "exobot"
     return model
+
+
+def add_pooled_outputs(g: GraphBuilder, hidden: str) -> None:
+    """The outputs of OUTPUTS, each at unit length: the mean of the real tokens' vectors, the largest value
+    of each number over the real tokens, and the first token's vector."""
+
+    def unit_length(x: str, output: str) -> None:
+        norm = g.op("Max", [g.op("ReduceL2", [x], axes=[1], keepdims=1), g.scalar(1e-12)])
+        g.node("Div", [x, norm], output)
+
+    token_mask = g.op("Cast", [g.op("Unsqueeze", ["attention_mask", g.ints([2])])], to=TensorProto.FLOAT)
+    summed = g.op("ReduceSum", [g.op("Mul", [hidden, token_mask]), g.ints([1])], keepdims=0)
+    count = g.op("Max", [g.op("ReduceSum", [token_mask, g.ints([1])], keepdims=0), g.scalar(1e-9)])
+    unit_length(g.op("Div", [summed, count]), OUTPUTS["mean"])
+    padding_down = g.op("Mul", [g.op("Sub", [token_mask, g.scalar(1.0)]), g.scalar(10000.0)])
+    unit_length(g.op("ReduceMax", [g.op("Add", [hidden, padding_down])], axes=[1], keepdims=0), OUTPUTS["max"])
+    first = g.op("Gather", [hidden, g.constant("first_token", np.array(0, dtype=np.int64))], axis=1)
+    unit_length(first, OUTPUTS["cls"])
 
 
 def optimize(model: onnx.ModelProto, heads: int, width: int, layers: int) -> Tuple[onnx.ModelProto, Dict[str, int]]:
@@ -406,4 +412,4 @@ class OnnxMiniLM(SentenceEncoder):
         return {prop.key: prop.value for prop in model.metadata_props}.get("builder") == self._builder_tag()
 
 
-__all__ = ["OnnxMiniLM", "build_graph", "default_cache_dir"]
+__all__ = ["OnnxMiniLM", "add_pooled_outputs", "build_graph", "default_cache_dir"]
