@@ -148,8 +148,11 @@ class OnnxMPNet(SentenceEncoder):
         quantized: bool = False,
         cache_dir: Optional[Path] = None,
         pooling: Sequence[str] = ("mean",),
+        fp32_output_dense: bool = False,
     ) -> None:
+        """`fp32_output_dense` (with `quantized`): the feed-forward output projections stay fp32, the rest int8."""
         self.pooling = check_pooling(pooling)
+        self.fp32_output_dense = quantized and fp32_output_dense
         self.outputs = [OUTPUTS[name] for name in self.pooling]
         self.model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
         self.weights_file = self.model_dir / "model.safetensors"
@@ -167,12 +170,17 @@ class OnnxMPNet(SentenceEncoder):
             name = next(key for key in handle.keys() if key.endswith("encoder.relative_attention_bias.weight"))
             self.bias_table = handle.get_tensor(name).astype(np.float32)  # (buckets, heads)
         self.weights_sha256 = file_sha256(self.weights_file)
-        self.model_file = self._cache_file("int8" if quantized else "fp32")
+        self.model_file = self._cache_file(self._variant())
         self.session = self._load()
+
+    def _variant(self) -> str:
+        if not self.quantized:
+            return "fp32"
+        return "int8-fp32-output-dense" if self.fp32_output_dense else "int8"
 
     @property
     def weights_key(self) -> str:
-        return self.weights_sha256 + ("-onnx-int8-one-at-a-time" if self.quantized else "-onnx")
+        return self.weights_sha256 + ("-onnx-" + self._variant() + "-one-at-a-time" if self.quantized else "-onnx")
 
     @property
     def width(self) -> int:
@@ -244,8 +252,14 @@ class OnnxMPNet(SentenceEncoder):
         if self.quantized:
             start = time.perf_counter()
             with atomic_target(self.model_file) as temporary:
-                quantize(fp32_file, temporary)
+                quantize(fp32_file, temporary, nodes_to_exclude=self._fp32_nodes(fp32_file))
             OnnxMPNet.builds.append((self.model_file, time.perf_counter() - start))
+
+    def _fp32_nodes(self, fp32_file: Path) -> List[str]:
+        if not self.fp32_output_dense:
+            return []
+        model = onnx.load(str(fp32_file), load_external_data=False)
+        return [node.name for node in model.graph.node if node.op_type == "MatMul" and ".output.dense." in node.name]
 
     def _is_current(self, path: Path) -> bool:
         if not path.exists():

@@ -236,14 +236,16 @@ def optimize(model: onnx.ModelProto, heads: int, width: int, layers: int) -> Tup
     return model, fused
 
 
-def quantize(source: Path, target: Path) -> None:
-    """int8 dynamic quantisation: QInt8 weights per output channel for MatMul and fused Attention."""
+def quantize(source: Path, target: Path, nodes_to_exclude: Sequence[str] = ()) -> None:
+    """int8 dynamic quantisation: QInt8 weights per output channel for MatMul and fused Attention (except the
+    nodes named in `nodes_to_exclude`, left in fp32)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with quiet_onnxruntime_tools():
         quantize_dynamic(
             source,
             target,
+            nodes_to_exclude=list(nodes_to_exclude),
             op_types_to_quantize=["MatMul", "Attention"],  # MatMulConstBOnly (the default): weights, not Q x K
             per_channel=True,  # one scale per tensor: mean cosine to the reference 0.96 instead of 0.99
             weight_type=QuantType.QInt8,
