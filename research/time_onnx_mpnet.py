@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 
 from exobot.nlu.onnx_minilm import OnnxMiniLM
 from research.onnx_mpnet import OnnxMPNet
-from research.time_mpnet import POOLING, QUESTIONS, percentile, time_in_turns
+from research.time_mpnet import POOLING, report, time_in_turns
 
 BUDGET_MS = 40.0
 
@@ -31,18 +30,7 @@ def main() -> None:
         "MPNet int8 (ONNX)": OnnxMPNet(quantized=True, pooling=POOLING),
     }
     times = time_in_turns(encoders, args.rounds)
-    tokens = [len(encoders["MPNet fp32 (ONNX)"].tokenizer.encode(question)) for question in QUESTIONS]
-    print(
-        f"{len(QUESTIONS)} questions x {args.rounds} rounds, pooling {list(POOLING)}, MPNet tokens "
-        f"{min(tokens)}-{max(tokens)} (median {statistics.median(tokens)}); one thread per session"
-    )
-    for name, values in times.items():
-        p95 = percentile(values, 95)
-        print(
-            f"{name:22s} median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"mean {statistics.mean(values):6.1f} ms   max {max(values):6.1f} ms   "
-            f"{'within' if p95 <= BUDGET_MS else 'OVER'} the {BUDGET_MS:.0f} ms p95 budget"
-        )
+    report(times, encoders["MPNet fp32 (ONNX)"], args.rounds, "one thread per session", BUDGET_MS)
     print(f"load average after: {os.getloadavg()}")
 
 
