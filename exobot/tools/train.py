@@ -6,7 +6,7 @@
    the hash matches the one stored next to the serving model, nothing is done.
 2. `rasa data validate` checks the data while training runs; a problem stops everything, naming the file.
 3. A candidate model is trained into models/candidate/ (`rasa train`): the classifier is a logistic
-   regression, so a whole training takes about two minutes, and Rasa's cache and the sentence
+   regression, so a whole training takes about three minutes, and Rasa's cache and the sentence
    encoder's cache (.cache/) skip the parts whose inputs did not change.
 4. The candidate is scored on the held-out split tests/nlu/test_nlu.yml. If its in-scope accuracy
    or out-of-scope recall is more than one point below the serving model's, it is refused: the
@@ -111,7 +111,7 @@ def finish_validation(validation: subprocess.Popen) -> None:
 def train_candidate(models_dir: Path, data_dir: Path, validation: subprocess.Popen) -> Path:
     candidate_dir = models_dir / "candidate"
     shutil.rmtree(candidate_dir, ignore_errors=True)
-    print("==> training (about two minutes)", flush=True)
+    print("==> training (about three minutes)", flush=True)
     training = _rasa("train", "--fixed-model-name", MODEL_NAME, "--out", str(candidate_dir), "--data", str(data_dir))
     while training.poll() is None:
         if validation.poll() not in (None, 0):  # bad data: no point finishing the training

@@ -54,7 +54,7 @@ def intent_of(model: Path, text: str) -> str:
 
 def test_a_new_phrasing_is_accepted_by_the_gate_and_then_understood(trained_model, tmp_path):
     """The README's worked example: a phrasing the bot missed is added, trained, and answered."""
-    phrasing = "will it perk up my tired decolletage"
+    phrasing = "will it lift my droopy decollete"
     assert intent_of(trained_model, phrasing) != "ask_skin_rejuvenation"
     models = tmp_path / "models"
     copy_of_serving_model(trained_model, models)
