@@ -23,6 +23,7 @@ TUNING_SETS = [ROOT / "tests" / "safety" / "safety_set.yml", *sorted((ROOT / "re
         "my lips are swelling",  # happening now, with no time named
         "my face is burning",
         "pain and swelling won't go down",  # a problem that persists
+        "the bruise is getting bigger",
     ],
 )
 def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
@@ -41,6 +42,8 @@ def test_a_report_of_a_problem_after_a_treatment_is_a_red_flag(text):
         "is swelling normal after exosomes?",
         "the hype around exosomes is swelling, is it legit?",
         "swelling that won't go down, is that a known risk?",
+        "my bald patch is getting bigger",  # a hair question, not a problem after a treatment
+        "is the exosome market getting bigger?",
     ],
 )
 def test_a_general_question_with_the_same_words_is_not(text):
