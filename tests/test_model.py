@@ -20,11 +20,11 @@ MINIMUM_IN_SCOPE_ACCURACY = 0.95
 MINIMUM_OUT_OF_SCOPE_RECALL = 0.95
 MAXIMUM_TYPO_DROP = 0.05
 UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
-# Measured on the shipped model (docs/nlu.md, round 4): 95.86 %, 98.0 %, 0.970, 81.8 % (9 of the 11 messages
-# "Did you mean" could offer: one message moves it 9 points); 0.7 % wrong topic, 1.1 % of out-of-scope
-# messages given an exosome answer, typo drop 2.5 points.
+# Measured on the shipped model (docs/nlu.md, round 6): 96.27 % (930 of 966; the target, 96 %, is 928),
+# 98.5 %, 0.972, 88.9 % (8 of the 9 messages "Did you mean" could offer: one message moves it 11 points);
+# 0.8 % wrong topic, 1.1 % of out-of-scope messages given an exosome answer, typo drop 2.5 points.
 UNSEEN_GATES = {
-    "in_scope_accuracy": 0.955,
+    "in_scope_accuracy": 0.96,
     "out_of_scope_recall": 0.97,
     "macro_f1": 0.965,
     "clarification_hit_rate": 0.70,
