@@ -8,6 +8,10 @@
   allows for a word of the quotes, or in the explanation of a technical word of the sentence. A
   sentence may instead be one of the reviewed clinic-advice sentences. Country notes are checked the
   same way against their cited text. Answers the source is silent on carry a `clinic_statement:`.
+- Claims kept as the source makes them: a word that changes a claim ("not", "never", "always", "only",
+  "all", "proven", "safe", "can", "may", ...) must stand in a quote the sentence rests on (a quote
+  sharing at least two of its content words, or its closest quote), and a sentence whose closest quote
+  hedges ("may", "can", "potential", "early studies") must hedge too.
 - Plain: a short answer has at most 60 words and a US school grade of at most 9 (Flesch-Kincaid,
   textstat 0.7.3, syllables counted offline by pyphen), a detail at most grade 10; a technical word
   is explained the first time it appears in an answer or detail; no answer opens with "Yes" or "No".
@@ -37,6 +41,38 @@ MAXIMUM_ANSWER_GRADE = 9.0
 MAXIMUM_DETAIL_GRADE = 10.0
 YES_OR_NO = re.compile(r"^\s*(yes|no|not)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+# Words that change what a sentence claims, each under the forms it may take.
+CLAIM_WORDS = {
+    "not": {"not", "n't", "cannot", "unproven", "nothing", "none"},
+    "no": {"no"},
+    "never": {"never"},
+    "without": {"without"},
+    "always": {"always"},
+    "only": {"only"},
+    "all": {"all", "every", "everyone", "everybody"},
+    "proven": {"proven", "prove", "proves", "proved", "proof", "unproven"},
+    "guaranteed": {"guaranteed", "guarantee", "guarantees"},
+    "safe": {"safe", "safer", "safest"},
+    "can": {"can", "cannot"},
+    "may": {"may"},
+    "might": {"might"},
+    "could": {"could"},
+    "some": {"some"},
+}
+# A quote's hedge carries a sentence's weaker hedge: "potentially reducing" lets a sentence say "may reduce".
+HEDGE_CARRIERS = {
+    "may": {"may", "might", "could", "can", "potential", "potentially"},
+    "might": {"may", "might", "could", "can", "potential", "potentially"},
+    "could": {"may", "might", "could", "can", "potential", "potentially"},
+    "can": {"can", "could"},
+}
+# Hedges of the source, and what counts as keeping one in a sentence.
+HEDGES = {"may", "might", "can", "could", "potential", "potentially", "early"}
+SENTENCE_HEDGES = HEDGES | {"studied", "ongoing", "possible", "possibly"}
+# Words every quote shares, which tell nothing about which quote a sentence rests on.
+TOPIC_WORDS = {"exosome", "exosomes", "exosom", "treatment", "treatments", "treat", "based"}
+# Words between a hedge and the claim it hedges ("may also help reduce": the claim is "reduce").
+HEDGE_FILLERS = {"also", "be", "have", "has", "been", "help", "helps", "in", "not", "the", "a", "an", "to", "still"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +168,71 @@ def unsupported(sentence: Text, quotes: List[Text], reviewed: Reviewed) -> List[
     return missing
 
 
+def words_of(text: Text) -> List[Text]:
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("\u2019", "'"))
+
+
+def claim_words(text: Text) -> Set[Text]:
+    """The claim-changing words of a text ("not" for "isn't" and "cannot")."""
+    words = words_of(text)
+    forms = set(words) | {"n't" for word in words if word.endswith("n't")}
+    return {claim for claim, variants in CLAIM_WORDS.items() if variants & forms}
+
+
+def meaning_forms(text: Text, reviewed: Reviewed) -> Set[Text]:
+    """A text's word forms, with the source word behind each plain word it uses ("renewal" -> rejuvenation)."""
+    forms = word_forms(text, reviewed.common_words)
+    for source_word, plain in reviewed.plain_words.items():
+        if any(word_forms(word, set()) <= forms for word in plain):
+            forms |= word_forms(source_word, set())
+    return forms
+
+
+def resting_quotes(sentence: Text, quotes: List[Text], reviewed: Reviewed) -> List[Text]:
+    """The quotes a sentence rests on, closest first: those sharing most of its words (the topic's own left out)."""
+    own = meaning_forms(sentence, reviewed) - TOPIC_WORDS
+    shared = sorted(
+        ((len(own & meaning_forms(quote, reviewed)), quote) for quote in quotes), key=lambda pair: -pair[0]
+    )
+    if not shared:
+        return []
+    enough = max(2, 0.6 * shared[0][0])
+    return [quote for count, quote in shared if count >= enough] or [shared[0][1]]
+
+
+def hedged_claims(quote: Text) -> List[Text]:
+    """The word each hedge of a quote governs: "can promote" -> promote, "may also help reduce" -> reduce."""
+    words = words_of(quote)
+    claims = []
+    for position, word in enumerate(words):
+        if word in HEDGES:
+            following = [later for later in words[position + 1 :] if later not in HEDGE_FILLERS]
+            claims += following[:1]
+    return claims
+
+
+def claim_problems(sentence: Text, quotes: List[Text], reviewed: Reviewed) -> List[Text]:
+    """A claim word that no quote the sentence rests on carries, or a hedged claim of a quote made firm."""
+    if _normal(sentence) in reviewed.clinic_advice or not quotes:
+        return []
+    resting = resting_quotes(sentence, quotes, reviewed)
+    carried = set().union(*(claim_words(quote) | set(words_of(quote)) for quote in resting))
+    problems = [
+        f'"{word}" is in no quote it rests on'
+        for word in sorted(claim_words(sentence))
+        if word not in carried and not HEDGE_CARRIERS.get(word, set()) & carried
+    ]
+    if set(words_of(sentence)) & SENTENCE_HEDGES:
+        return problems
+    closest = resting[0]  # the hedge that matters is the one of the quote the sentence most rests on
+    own = word_forms(sentence, set())
+    for claim in hedged_claims(closest):
+        lemma = (content_lemmas(claim, set()) or [claim])[0]
+        if own & (word_forms(claim, set()) | word_forms(" ".join(reviewed.plain_words.get(lemma, [])), set())):
+            problems.append(f'drops the hedge of its quote on "{claim}" ("{closest}")')
+    return problems
+
+
 def faithfulness_problems(
     content: Content, source: Text, reviewed: Reviewed, regulation: Path = REGULATION_FILE
 ) -> List[Text]:
@@ -151,6 +252,10 @@ def faithfulness_problems(
                 missing = unsupported(sentence, answer.quotes, reviewed)
                 if missing:
                     problems.append(f'{where}.{part}: not supported by its quotes ({", ".join(missing)}): "{sentence}"')
+                problems += [
+                    f'{where}.{part}: {problem}: "{sentence}"'
+                    for problem in claim_problems(sentence, answer.quotes, reviewed)
+                ]
     return problems + regulation_problems(reviewed, regulation)
 
 
@@ -166,9 +271,11 @@ def regulation_problems(reviewed: Reviewed, path: Path = REGULATION_FILE) -> Lis
         # the note may name its country, its source and the source's date besides what the source says
         framing = [str(entry.get("name") or ""), str(cited.get("title") or ""), _month_and_year(cited.get("date"))]
         for sentence in sentences(entry.get("note") or ""):
-            missing = unsupported(sentence, [*(cited.get("quotes") or []), *framing], reviewed)
+            quotes = [*(cited.get("quotes") or []), *framing]
+            missing = unsupported(sentence, quotes, reviewed)
             if missing:
                 problems.append(f'{where}.note: not supported by its cited text ({", ".join(missing)}): "{sentence}"')
+            problems += [f'{where}.note: {problem}: "{sentence}"' for problem in claim_problems(sentence, quotes, reviewed)]
     return problems
 
 

@@ -132,6 +132,19 @@ def test_every_reply_that_answers_nothing_ends_with_the_safety_line(key):
     )
 
 
+def test_rasas_default_reply_ends_with_the_safety_line():
+    """utter_default (Rasa's own fallback, and what a failed session start gives) answers nothing either."""
+    default = " ".join(DOMAIN["responses"]["utter_default"][0]["text"].split())
+    assert default.endswith(" ".join(CONTENT.messages["safety_line"].split()))
+
+
+def test_every_urgent_advice_in_an_answer_gives_the_emergency_clause():
+    for answer in CONTENT.answers.values():
+        for text in (answer.text, answer.detail):
+            if "contact the clinic that treated you" in text:
+                assert "emergency" in text, answer.intent
+
+
 def test_the_urgent_care_reply_does_not_assume_this_clinic_treated_the_visitor():
     said = CONTENT.say("urgent_care")
     assert f"the clinic that treated you now (or us, on {CONTENT.clinic['phone']})" in said

@@ -93,3 +93,42 @@ def test_a_country_note_must_rest_on_its_cited_text(content):
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
     assert any("united_states.note: not supported by its cited text" in p for p in all_problems(content))
+
+
+# Sentences that keep every content word of a quote but change its claim (negation, certainty, a dropped hedge).
+CHANGED_CLAIMS = [
+    ("ask_safety_risks", "Exosomes are not generally considered safe.", '"not"'),
+    ("ask_safety_risks", "Exosomes are always safe.", '"always"'),
+    ("ask_safety_risks", "Exosomes are never biocompatible.", '"never"'),
+    ("ask_origin_biocompatibility", "Only stem cells are used.", '"only"'),
+    ("ask_clinical_evidence", "Exosome treatments are proven.", '"proven"'),
+    ("ask_long_term_effects", "Results are guaranteed to be long-lasting.", '"guaranteed"'),
+    ("ask_skin_rejuvenation", "Exosomes reduce the appearance of fine lines, wrinkles and age spots.", "hedge"),
+    ("ask_clinical_evidence", "Studies have shown promising results.", "hedge"),
+    ("ask_hair_restoration", "This leads to thicker, healthier hair and reduced hair loss.", "hedge"),
+]
+
+
+@pytest.mark.parametrize("intent, sentence, named", CHANGED_CLAIMS, ids=[s for _, s, _ in CHANGED_CLAIMS])
+def test_a_sentence_that_changes_its_quotes_claim_is_named(content, intent, sentence, named):
+    detail = yaml.safe_load((content / "answers.yml").read_text())["answers"][intent]["detail"]
+    change_answer(content, intent, detail=f"{detail} {sentence}")
+
+    found = [problem for problem in all_problems(content) if intent in problem and sentence in problem]
+    assert found and any(named in problem for problem in found), found
+
+
+@pytest.mark.parametrize(
+    "intent, sentence",
+    [
+        ("ask_safety_risks", "Exosomes are generally considered safe and biocompatible (accepted by the body)."),
+        ("ask_skin_rejuvenation", "They may also help reduce the look of fine lines, wrinkles and age spots."),
+        ("ask_clinical_evidence", "Early studies have shown promising results."),
+        ("ask_hair_restoration", "This may lead to thicker, healthier hair and reduced hair loss."),
+    ],
+)
+def test_a_sentence_that_keeps_its_quotes_claim_passes(content, intent, sentence):
+    detail = yaml.safe_load((content / "answers.yml").read_text())["answers"][intent]["detail"]
+    change_answer(content, intent, detail=f"{detail} {sentence}")
+
+    assert [problem for problem in all_problems(content) if sentence in problem] == []
