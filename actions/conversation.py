@@ -13,6 +13,11 @@ def latest_intent(tracker: Tracker) -> Optional[Text]:
     return intent.get("name")
 
 
+def latest_edge(tracker: Tracker) -> Dict[Text, Any]:
+    """What the NLU's edge check found the latest message to be (exobot/nlu/edges.py), or {}."""
+    return tracker.latest_message.get("edge") or {}
+
+
 def latest_text(tracker: Tracker) -> Text:
     return tracker.latest_message.get("text") or ""
 

@@ -12,6 +12,9 @@ RESULTS_DIR = ROOT / "results"
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
 # Written independently of the training data, by other hands: never trained on, never tuned against.
 UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
+# The edges (reports that read like cosmetic questions, own concerns, suitability, other treatments, instructions,
+# other languages), each with a development and an unseen part: never trained on.
+EDGES_DIR = ROOT / "evaluation" / "edges"
 
 
 def evaluation_sets() -> list:
@@ -21,4 +24,5 @@ def evaluation_sets() -> list:
         UNSEEN,
         *sorted((ROOT / "tests" / "safety").glob("*.yml")),
         *sorted((ROOT / "research" / "data").glob("*.yml")),
+        *sorted(EDGES_DIR.glob("*.yml")),
     ]

@@ -12,7 +12,17 @@ CONTENT_DIR = Path(__file__).parent
 # Lists of topics offered as buttons: when the bot cannot answer, in the welcome, and for "what can you do?".
 # Replies that answer nothing: each ends with the safety line, so a misread report of a problem still
 # tells the visitor what to do.
-NON_ANSWERS = ("out_of_scope", "clarify", "clarify_failed", "unavailable", "empty_message", "too_many_messages")
+NON_ANSWERS = (
+    "out_of_scope",
+    "clarify",
+    "clarify_failed",
+    "unavailable",
+    "empty_message",
+    "too_many_messages",
+    "other_treatment",
+    "instructions",
+    "other_language_english",
+)
 REPORT_INTENT = "report_adverse_reaction"
 MAX_CHOICES = 3  # topics offered by "Did you mean ...?"
 TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics", "area_topics")
@@ -66,6 +76,11 @@ class Content:
             names.remove(REPORT_INTENT)
             names.insert(0, REPORT_INTENT)
         return names
+
+    def in_language(self, language: Text, key: Text) -> Optional[Text]:
+        """A message in another language (`reply` or `urgent_care`), clinic details filled in; None if there is none."""
+        template = (self.messages.get("other_languages") or {}).get(language, {}).get(key)
+        return self.with_clinic(template) if template else None
 
     def say(self, key: Text) -> Text:
         """A message as the visitor gets it: clinic details filled in, and the safety line after a non-answer."""
@@ -174,8 +189,14 @@ def _check_templates(content: Content, directory: Path) -> None:
         "too_long",
         "too_many_messages",
         "unavailable",
+        "other_treatment",
+        "instructions",
+        "other_language_english",
     ):
         templates[key] = content.messages.get(key)
+    for language, texts in (content.messages.get("other_languages") or {}).items():
+        for key in ("reply", "urgent_care"):
+            templates[f"other_languages.{language}.{key}"] = (texts or {}).get(key)
     for key, template in templates.items():
         _text(template, f"{directory / 'messages.yml'}: {key}")
         try:

@@ -18,6 +18,7 @@ general or imagined question. The words are in red_flags.yml, each sign with its
     -2  wanting a treatment for something ("can exosomes help my scars?"), unless they had one
     -3  someone close is ill ("my son has a fever"): a report only with their treatment named
     -5  long ago, a pet, a cold, rebooking, or a figure of speech ("itching to book")
+    -4  an everyday cause: a skin-care product, weight loss, a move, mornings ("red since my new retinol")
 
 Chat shorthand ("u", "tx", "appt") is written out first. A message with a symptom, about the visitor or
 a treatment (one of the first four signs), and a total
@@ -38,6 +39,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from exobot.nlu.edges import EDGE_KEY
 from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
@@ -63,6 +65,7 @@ WEIGHTS = {
     "wants_treatment": -2,
     "not_about_a_recent_treatment": -5,
     "someone_else_ill": -3,
+    "everyday_cause": -4,
 }
 
 
@@ -97,9 +100,13 @@ def judge_text(*texts: Text) -> Verdict:
         score -= WEIGHTS["treatment_mentioned"]  # a treatment named without a when is no sign of a report
     if "not_about_a_recent_treatment" in signs and "serious" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["not_about_a_recent_treatment"]  # "can I rebook? her face is red and spreading"
+    if "everyday_cause" in signs and "after_own_treatment" in signs:
+        score -= WEIGHTS["everyday_cause"]  # "since my injection, even the cream I use stings"
     if "wants_treatment" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
     about_someone = bool({"after_own_treatment", "after_a_treatment", "treatment_mentioned", "personal"} & set(signs))
+    if {"symptoms", "after_own_treatment", "recently"} <= set(signs) and "not_about_a_recent_treatment" not in signs:
+        score = max(score, THRESHOLD)  # a symptom since a treatment they had: whatever they go on to ask
     return Verdict("symptoms" in signs and about_someone and score >= THRESHOLD, score, signs)
 
 
@@ -120,15 +127,36 @@ class RedFlagClassifier(RuleClassifier):
             verdict = judge(text, message.get(CORRECTED_TEXT) or "")
             if verdict.is_report and "after_own_treatment" not in verdict.signs and asks_about_suitability(text):
                 continue  # "I'm on blood thinners, is that ok?": a question about suitability, not a report
-            if verdict.is_report:
+            if verdict.is_report and is_clear_report(verdict):
                 route_to_urgent_care(message, verdict)
+            elif verdict.is_report:
+                mark_possible_report(message, verdict, float(self.config["threshold"]))
             elif verdict.score < 0 and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
                 demote_report(message, float(self.config["threshold"]))
         return messages
 
 
+def is_clear_report(verdict: Verdict) -> bool:
+    """Urgent care first: a treatment the visitor had, a sign that needs a doctor soon, or a call for help.
+
+    Without any of these ("brown spots on my hands since I turned 60, can exosomes help?") the message is a
+    possible report: it gets its answer, followed by the safety line.
+    """
+    return bool({"after_own_treatment", "after_a_treatment", "serious", "urgency"} & set(verdict.signs))
+
+
+def mark_possible_report(message: Message, verdict: Verdict, threshold: float) -> None:
+    """Answer the question the message also asks, and mark it so the answer is followed by the safety line."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
+        demote_report(message, threshold)
+    message.set(RED_FLAG_KEY, {"score": verdict.score, "signs": list(verdict.signs), "possible": True}, add_to_output=True)
+
+
 def route_to_urgent_care(message: Message, verdict: Verdict) -> None:
     """Make the report intent the message's intent, and say which signs were found."""
+    edge = message.get(EDGE_KEY) or {}
+    if edge and edge.get("kind") != "language":
+        message.set(EDGE_KEY, None, add_to_output=True)  # a report after any treatment is a report
     make_top_intent(message, REPORT_INTENT)
     message.set(RED_FLAG_KEY, {"score": verdict.score, "signs": list(verdict.signs)}, add_to_output=True)
 

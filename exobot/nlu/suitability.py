@@ -16,6 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from exobot.nlu.edges import edge_kind
 from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
@@ -28,7 +29,7 @@ def asks_about_suitability(*texts: Text) -> bool:
     signs = set(found_signs(PATTERNS_FILE, texts))
     asked = bool({"question", "suitability_question"} & signs)
     suits = ("situation" in signs and asked) or {"own_health", "suitability_question"} <= signs
-    return suits and "other_activity" not in signs
+    return suits and "other_activity" not in signs and "about_the_treatment" in signs
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -38,6 +39,8 @@ class SuitabilityClassifier(RuleClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
+            if edge_kind(message):
+                continue  # another language, an instruction request, another treatment: not about suitability
             if (
                 isinstance(text, str)
                 and text.strip()

@@ -49,7 +49,8 @@ def evaluation_texts(files: Iterable[Path]) -> Dict[str, Path]:
             continue
         for messages in data.values():
             if isinstance(messages, list):
-                found.update({str(message).casefold(): path for message in messages})
+                texts = [message.get("text") if isinstance(message, dict) else message for message in messages]
+                found.update({str(text).casefold(): path for text in texts})
     return found
 
 
