@@ -18,6 +18,11 @@ def latest_edge(tracker: Tracker) -> Dict[Text, Any]:
     return tracker.latest_message.get("edge") or {}
 
 
+def possible_report(tracker: Tracker) -> bool:
+    """The red-flag check found the latest message may also tell of a problem after a treatment."""
+    return bool((tracker.latest_message.get("red_flag") or {}).get("possible"))
+
+
 def latest_text(tracker: Tracker) -> Text:
     return tracker.latest_message.get("text") or ""
 

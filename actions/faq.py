@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import answer_topic, give_details
-from actions.conversation import TOPIC_SLOT, latest_intent
+from actions.conversation import TOPIC_SLOT, latest_intent, possible_report
 from actions.follow_up import answer_follow_up
 from actions.topics import utter_cannot_answer
 from exobot.content import get_content
@@ -27,7 +27,10 @@ class ActionAnswerFaq(Action):
         followed = answer_follow_up(dispatcher, tracker, content)
         if followed is not None:
             return followed
-        return answer_topic(dispatcher, tracker, content, intent)
+        events = answer_topic(dispatcher, tracker, content, intent)
+        if possible_report(tracker):
+            dispatcher.utter_message(text=content.say("safety_line"))  # it may also tell of a problem
+        return events
 
 
 class ActionGiveDetails(Action):

@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
+from exobot.nlu.suitability import asks_about_suitability
 from exobot.paths import ROOT
 
 PATTERNS_FILE = Path(__file__).parent / "edges.yml"
@@ -129,7 +130,7 @@ def edge_of(text: Text, corrected: Text = "") -> Tuple[Optional[Dict[Text, Any]]
         return {"kind": "language", "language": language}, OUT_OF_SCOPE
     if asks_for_instructions(text, corrected):
         return {"kind": "instructions"}, OUT_OF_SCOPE
-    if about_other_treatment(text, corrected):
+    if about_other_treatment(text, corrected) and not asks_about_suitability(text, corrected):
         return {"kind": "other_treatment"}, OUT_OF_SCOPE
     return None, None
 

@@ -50,6 +50,9 @@ REPORT_INTENT = "report_adverse_reaction"
 RED_FLAG_KEY = "red_flag"
 THRESHOLD = 2
 NO_CONFIDENT_INTENT = "nlu_fallback"
+# A report with no treatment named and no serious sign still gets urgent care first when the classifier
+# gives the report intent at least this (the FallbackClassifier's threshold; evaluation/edges/, development part).
+CLEAR_REPORT_CONFIDENCE = 0.4
 WEIGHTS = {
     "after_own_treatment": 2,
     "after_a_treatment": 1,
@@ -67,6 +70,10 @@ WEIGHTS = {
     "someone_else_ill": -3,
     "everyday_cause": -4,
 }
+
+
+# Signs that a message asks in general, or about a treatment still to come, rather than tells of a problem.
+QUESTION_SIGNS = {"general_question", "planning", "not_about_a_recent_treatment"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ def judge_text(*texts: Text) -> Verdict:
     if "wants_treatment" in signs and "after_own_treatment" in signs:
         score -= WEIGHTS["wants_treatment"]  # "I had exosomes and now a rash: what can help?"
     about_someone = bool({"after_own_treatment", "after_a_treatment", "treatment_mentioned", "personal"} & set(signs))
-    if {"symptoms", "after_own_treatment", "recently"} <= set(signs) and "not_about_a_recent_treatment" not in signs:
+    if {"symptoms", "after_own_treatment", "recently"} <= set(signs) and not QUESTION_SIGNS & set(signs):
         score = max(score, THRESHOLD)  # a symptom since a treatment they had: whatever they go on to ask
     return Verdict("symptoms" in signs and about_someone and score >= THRESHOLD, score, signs)
 
@@ -127,7 +134,7 @@ class RedFlagClassifier(RuleClassifier):
             verdict = judge(text, message.get(CORRECTED_TEXT) or "")
             if verdict.is_report and "after_own_treatment" not in verdict.signs and asks_about_suitability(text):
                 continue  # "I'm on blood thinners, is that ok?": a question about suitability, not a report
-            if verdict.is_report and is_clear_report(verdict):
+            if verdict.is_report and is_clear_report(verdict, classifier_confidence(message)):
                 route_to_urgent_care(message, verdict)
             elif verdict.is_report:
                 mark_possible_report(message, verdict, float(self.config["threshold"]))
@@ -136,13 +143,22 @@ class RedFlagClassifier(RuleClassifier):
         return messages
 
 
-def is_clear_report(verdict: Verdict) -> bool:
-    """Urgent care first: a treatment the visitor had, a sign that needs a doctor soon, or a call for help.
-
-    Without any of these ("brown spots on my hands since I turned 60, can exosomes help?") the message is a
-    possible report: it gets its answer, followed by the safety line.
+def is_clear_report(verdict: Verdict, confidence: float) -> bool:
+    """Urgent care first, unless the message asks for a treatment for its concern with no sign of a treatment
+    the visitor had, of a need for a doctor soon or of a call for help, and the classifier does not read it as a
+    report (confidence under CLEAR_REPORT_CONFIDENCE): "brown spots on my hands since I turned 60, can
+    exosomes help?" is a possible report, answered and followed by the safety line.
     """
-    return bool({"after_own_treatment", "after_a_treatment", "serious", "urgency"} & set(verdict.signs))
+    if "wants_treatment" not in verdict.signs:
+        return True  # describing a problem, not asking for a treatment for it
+    evidence = {"after_own_treatment", "after_a_treatment", "serious", "urgency"} & set(verdict.signs)
+    return bool(evidence) or confidence >= CLEAR_REPORT_CONFIDENCE
+
+
+def classifier_confidence(message: Message) -> float:
+    """How sure the trained classifier was that the message is a report (0 when it ranked it nowhere)."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    return max((float(e[PREDICTED_CONFIDENCE_KEY]) for e in ranking if e.get(INTENT_NAME_KEY) == REPORT_INTENT), default=0.0)
 
 
 def mark_possible_report(message: Message, verdict: Verdict, threshold: float) -> None:

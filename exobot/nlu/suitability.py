@@ -16,7 +16,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from exobot.nlu.edges import edge_kind
 from exobot.nlu.keywords import found_signs, make_top_intent
 from exobot.nlu.rule_classifier import RuleClassifier
 from exobot.nlu.spelling import CORRECTED_TEXT
@@ -39,7 +38,7 @@ class SuitabilityClassifier(RuleClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if edge_kind(message):
+            if (message.get("edge") or {}).get("kind"):
                 continue  # another language, an instruction request, another treatment: not about suitability
             if (
                 isinstance(text, str)
