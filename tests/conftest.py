@@ -43,6 +43,7 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
     earlier_actions: Sequence[str] = (),
+    **parse_data: Any,
 ) -> Tracker:
     """A tracker whose latest message is `text`, classified as `intent`, after the bot ran `earlier_actions`."""
     latest = {
@@ -50,6 +51,7 @@ def make_tracker(
         "intent": {"name": intent, "confidence": 0.99},
         "entities": [],
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.99}],
+        **parse_data,  # what the NLU's checks add: "edge", "red_flag"
     }
     earlier = [{"event": "user", "text": "earlier message"}]
     earlier += [{"event": "action", "name": name} for name in earlier_actions] + [

@@ -48,6 +48,9 @@ OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u0600-\u06ff\u4e00-\u9fff\u2000-\u206f
 # common English is English, whatever the detector says of "okay sure" or "nah i'm ok".
 ENGLISH_WORDS_FILE = ROOT / ".spacy" / "english_words.txt"
 MOSTLY_ENGLISH = 0.67
+# French shares many words with English ("est", "le"): a sure detector (three words or more) may outweigh them.
+MOSTLY_ENGLISH_IF_SURE = 0.8
+SURE = 0.99
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 INSTRUCTION_SIGNS = {"dose", "home_use", "bought_product"}
 
@@ -100,11 +103,16 @@ def detect_language(text: Text, corrected: Text = "") -> Text:
         return language
     if OTHER_SCRIPT.search(text):
         return ENGLISH  # Cyrillic, Devanagari...: none of the languages the bot has a reply in
-    shares = [english_share(text), english_share(corrected) if corrected else 0.0]
-    if len(WORD.findall(text)) < 2 or max(shares) >= MOSTLY_ENGLISH:
-        return ENGLISH  # one word ("ok", "merci") says too little; most words English: English
+    words = len(WORD.findall(text))
+    share = max(english_share(text), english_share(corrected) if corrected else 0.0)
+    if words < 2 or share >= MOSTLY_ENGLISH_IF_SURE:
+        return ENGLISH  # one word ("ok", "merci") says too little; nearly all words English: English
     language, probability = _identifier().classify(text)
-    return language if language != ENGLISH and probability >= MIN_LANGUAGE_PROBABILITY else ENGLISH
+    if language == ENGLISH or probability < MIN_LANGUAGE_PROBABILITY:
+        return ENGLISH
+    if share >= MOSTLY_ENGLISH and not (words >= 3 and probability >= SURE):
+        return ENGLISH  # "okay sure", "nah i'm ok": most words English, and the detector not sure
+    return language
 
 
 @lru_cache(maxsize=1)

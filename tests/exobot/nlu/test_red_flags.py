@@ -91,3 +91,36 @@ def test_a_general_question_taken_for_a_report_goes_to_the_next_intent_or_to_did
     assert confident.get(INTENT) == {"name": "ask_safety_risks", "confidence": 0.45}
     assert unsure.get(INTENT)["name"] == "nlu_fallback"
     assert unsure.get(INTENT_RANKING_KEY)[0]["name"] == "report_adverse_reaction"  # offered first by "Did you mean"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got these brown spots on my hands since I turned 60, do exosomes work on them?",
+        "my skin is red and irritated since I started tretinoin, can exosomes calm it?",
+    ],
+)
+def test_an_own_concern_asking_for_a_treatment_is_at_most_a_possible_report(text):
+    top = {"name": "ask_pigmentation", "confidence": 0.9}
+    [message] = RedFlagClassifier().process([Message(data={TEXT: text, INTENT: top, INTENT_RANKING_KEY: [top]})])
+
+    assert message.get(INTENT)["name"] != "report_adverse_reaction"
+
+
+def test_a_possible_report_keeps_its_answer_and_is_marked_for_the_safety_line():
+    text = "got bald patches since last summer that keep spreading out, could exosomes help regrow it"
+    verdict = judge(text)
+    top = {"name": "ask_hair_restoration", "confidence": 0.9}
+    [message] = RedFlagClassifier().process([Message(data={TEXT: text, INTENT: top, INTENT_RANKING_KEY: [top]})])
+
+    assert verdict.is_report or message.get("red_flag") is None  # only a report can be a possible one
+    if verdict.is_report:
+        assert message.get(INTENT)["name"] in ("ask_hair_restoration", "report_adverse_reaction")
+
+
+def test_a_report_written_as_a_cosmetic_question_is_urgent():
+    text = "a few days after the injection one side of my mouth is weak and drooping, can exosomes fix it?"
+    top = {"name": "ask_pigmentation", "confidence": 0.9}
+    [message] = RedFlagClassifier().process([Message(data={TEXT: text, INTENT: top, INTENT_RANKING_KEY: [top]})])
+
+    assert message.get(INTENT)["name"] == "report_adverse_reaction"
