@@ -10,7 +10,7 @@ ENDPOINTS ?= endpoints.yml
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate crossval bench-nlu bench-train bench soak import add-topic review purge staff-user clean help
+.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate edges crossval bench-nlu bench-train bench soak import add-topic review purge staff-user clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -77,7 +77,12 @@ evaluate: train
 	@$(BIN)/python -m research.sweep_thresholds
 	@echo "==> rasa test nlu: per-intent report and confusion matrix in results/rasa_test_nlu/"
 	@$(RASA) test nlu --model models/exosome-bot.tar.gz --nlu tests/nlu/test_nlu.yml --out results/rasa_test_nlu >/dev/null 2>&1
+	@$(BIN)/python -m research.edges
 	@$(MAKE) --no-print-directory crossval
+
+## edges: score the edges (reports read as cosmetic questions, own concerns, suitability, other treatments, instructions, languages)
+edges: train
+	@$(BIN)/python -m research.edges
 
 ## crossval: 5-fold cross-validation on data/ (five trainings: about 20 minutes on 2 cores)
 crossval: spacy

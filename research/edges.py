@@ -83,7 +83,9 @@ def scores(sets: Dict[str, List[dict]], parsed: Dict[str, List[dict]], answers: 
                 if bool(item.get("suitability")) != (o == "consultation")
             ]
         },
-        "exosome_answer_other_treatment": rate("other_treatments", {"answer"}, lambda i: i["kind"] == "other_treatment"),
+        "exosome_answer_other_treatment": rate(
+            "other_treatments", {"answer"}, lambda i: i["kind"] == "other_treatment"
+        ),
         "comparison_answered": {
             **rate("other_treatments", {"answer"}, lambda i: i["kind"] != "other_treatment"),
             "texts": misses("other_treatments", {"answer"}, lambda i: i["kind"] != "other_treatment"),
@@ -96,7 +98,11 @@ def scores(sets: Dict[str, List[dict]], parsed: Dict[str, List[dict]], answers: 
         "language_accuracy": {
             "rate": share(sum(want == found for want, found in languages), len(languages)),
             "of": len(languages),
-            "texts": [f"{found} for {want}: {item['text']}" for item, (want, found) in zip(sets["languages"], languages) if want != found],
+            "texts": [
+                f"{found} for {want}: {item['text']}"
+                for item, (want, found) in zip(sets["languages"], languages)
+                if want != found
+            ],
         },
     }
 
@@ -116,7 +122,9 @@ SUMMARY = [
 
 
 def load_part(part: str) -> Dict[str, List[dict]]:
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))[part] for path in sorted(EDGES_DIR.glob("*.yml"))}
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))[part] for path in sorted(EDGES_DIR.glob("*.yml"))
+    }
 
 
 def main() -> None:

@@ -43,7 +43,9 @@ LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "ar", "zh")
 # (short English messages such as "thx" or "lol no" look foreign): development part, 0 errors of 97 at 0.5.
 MIN_LANGUAGE_PROBABILITY = 0.5
 OWN_SCRIPT = re.compile(r"[\u0600-\u06ff\u4e00-\u9fff]")
-OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u0600-\u06ff\u4e00-\u9fff\u2000-\u206f\u3000-\u303f\uff00-\uffef\U0001f000-\U0001faff]")
+OTHER_SCRIPT = re.compile(
+    r"[^\x00-\u024f\u0600-\u06ff\u4e00-\u9fff\u2000-\u206f\u3000-\u303f\uff00-\uffef\U0001f000-\U0001faff]"
+)
 # Common English words (built by `make spacy` from spacy-lookups-data): a message most of whose words are
 # common English is English, whatever the detector says of "okay sure" or "nah i'm ok".
 ENGLISH_WORDS_FILE = ROOT / ".spacy" / "english_words.txt"

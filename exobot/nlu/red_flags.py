@@ -158,14 +158,18 @@ def is_clear_report(verdict: Verdict, confidence: float) -> bool:
 def classifier_confidence(message: Message) -> float:
     """How sure the trained classifier was that the message is a report (0 when it ranked it nowhere)."""
     ranking = message.get(INTENT_RANKING_KEY) or []
-    return max((float(e[PREDICTED_CONFIDENCE_KEY]) for e in ranking if e.get(INTENT_NAME_KEY) == REPORT_INTENT), default=0.0)
+    return max(
+        (float(e[PREDICTED_CONFIDENCE_KEY]) for e in ranking if e.get(INTENT_NAME_KEY) == REPORT_INTENT), default=0.0
+    )
 
 
 def mark_possible_report(message: Message, verdict: Verdict, threshold: float) -> None:
     """Answer the question the message also asks, and mark it so the answer is followed by the safety line."""
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == REPORT_INTENT:
         demote_report(message, threshold)
-    message.set(RED_FLAG_KEY, {"score": verdict.score, "signs": list(verdict.signs), "possible": True}, add_to_output=True)
+    message.set(
+        RED_FLAG_KEY, {"score": verdict.score, "signs": list(verdict.signs), "possible": True}, add_to_output=True
+    )
 
 
 def route_to_urgent_care(message: Message, verdict: Verdict) -> None:

@@ -191,9 +191,7 @@ def meaning_forms(text: Text, reviewed: Reviewed) -> Set[Text]:
 def resting_quotes(sentence: Text, quotes: List[Text], reviewed: Reviewed) -> List[Text]:
     """The quotes a sentence rests on, closest first: those sharing most of its words (the topic's own left out)."""
     own = meaning_forms(sentence, reviewed) - TOPIC_WORDS
-    shared = sorted(
-        ((len(own & meaning_forms(quote, reviewed)), quote) for quote in quotes), key=lambda pair: -pair[0]
-    )
+    shared = sorted(((len(own & meaning_forms(quote, reviewed)), quote) for quote in quotes), key=lambda pair: -pair[0])
     if not shared:
         return []
     enough = max(2, 0.6 * shared[0][0])
@@ -275,7 +273,9 @@ def regulation_problems(reviewed: Reviewed, path: Path = REGULATION_FILE) -> Lis
             missing = unsupported(sentence, quotes, reviewed)
             if missing:
                 problems.append(f'{where}.note: not supported by its cited text ({", ".join(missing)}): "{sentence}"')
-            problems += [f'{where}.note: {problem}: "{sentence}"' for problem in claim_problems(sentence, quotes, reviewed)]
+            problems += [
+                f'{where}.note: {problem}: "{sentence}"' for problem in claim_problems(sentence, quotes, reviewed)
+            ]
     return problems
 
 

@@ -47,7 +47,9 @@ def test_a_language_without_a_reply_gets_the_english_one(dispatcher, domain):
 
 
 def test_a_report_in_another_language_gets_urgent_care_in_english_and_in_that_language(dispatcher, domain):
-    tracker = make_tracker("report_adverse_reaction", "...", edge={"kind": "language", "language": "es", "report": True})
+    tracker = make_tracker(
+        "report_adverse_reaction", "...", edge={"kind": "language", "language": "es", "report": True}
+    )
     ActionGiveUrgentCare().run(dispatcher, tracker, domain)
 
     assert texts(dispatcher) == [CONTENT.say("urgent_care"), CONTENT.in_language("es", "urgent_care")]
