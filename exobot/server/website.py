@@ -8,7 +8,10 @@ It keeps the REST channel's address (POST /webhooks/rest/webhook) and its reply 
   conversation (counted per server, forgotten after `session_expiration_minutes` of silence): a client
   that keeps one conversation id and keeps sending cannot make every turn slower; nothing stored is lost;
 - the clinic's phone number instead of silence or a confused reply when the bot has no reply
-  within `reply_timeout_seconds` or the action server is down.
+  within `reply_timeout_seconds` or the action server is down;
+- POST /webhooks/rest/feedback: a visitor's vote on an answer ("Was this helpful?", exobot/server/feedback.py),
+  kept only for an answer the conversation received; a clear 400 for a malformed or oversize vote, 404 for an
+  answer the conversation never received, 429 past `max_votes_per_minute` votes from one conversation.
 Message texts are never written to the log.
 """
 
@@ -29,7 +32,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from exobot import rasa_compat
 from exobot.content import get_content
+from exobot.server import feedback
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +145,7 @@ class WebsiteInput(RestInput):
             session_expiration_minutes=float(
                 credentials.get("session_expiration_minutes", DEFAULT_SESSION_EXPIRATION_MINUTES)
             ),
+            max_votes_per_minute=int(credentials.get("max_votes_per_minute", feedback.DEFAULT_MAX_VOTES_PER_MINUTE)),
         )
 
     def __init__(
@@ -148,10 +154,13 @@ class WebsiteInput(RestInput):
         reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS,
         max_messages_per_conversation: int = DEFAULT_MAX_MESSAGES_PER_CONVERSATION,
         session_expiration_minutes: float = DEFAULT_SESSION_EXPIRATION_MINUTES,
+        max_votes_per_minute: int = feedback.DEFAULT_MAX_VOTES_PER_MINUTE,
     ) -> None:
         self.max_message_length = max_message_length
         self.reply_timeout_seconds = reply_timeout_seconds
         self.lengths = ConversationLengths(max_messages_per_conversation, 60 * session_expiration_minutes)
+        self.votes = feedback.VoteLimits(max_votes_per_minute)
+        self._tables_made: set = set()  # the databases whose votes' table exists
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("website_webhook", __name__)
@@ -179,7 +188,34 @@ class WebsiteInput(RestInput):
                 return response.json(bot_says("unavailable", message["sender"]))
             return response.json(replies)
 
+        @webhook.route("/feedback", methods=["POST"])
+        async def vote(request: Request) -> HTTPResponse:
+            try:
+                given = feedback.parse_vote(request.body)
+            except feedback.BadVote as error:
+                return response.json({"error": str(error)}, status=400)
+            if not self.votes.allow(given.sender):
+                return response.json({"error": "too many votes from this conversation: wait a minute"}, status=429)
+            store = rasa_compat.sql_store_of(request.app.ctx.agent.tracker_store)
+            if store is None:
+                return response.json({"error": "votes are kept only in an SQL conversation store"}, status=503)
+            kept = await asyncio.to_thread(self.keep_vote, store, given, time.time())
+            if not kept:
+                return response.json({"error": "this conversation received no answer with that id"}, status=404)
+            return response.json({"vote": "yes" if given.helpful else "no"})
+
         return webhook
+
+    def keep_vote(self, store: Any, given: "feedback.Vote", now: float) -> bool:
+        """Store the vote if the conversation received the answer; False if it did not."""
+        if id(store.engine) not in self._tables_made:
+            feedback.create_table(store.engine)
+            self._tables_made.add(id(store.engine))
+        answered = feedback.find_answer(store.engine, store.SQLEvent.__table__, given.sender, given.answer_id)
+        if answered is None:
+            return False
+        feedback.record(store.engine, given, answered, now)
+        return True
 
     async def reply_to(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: Text, text: Text
