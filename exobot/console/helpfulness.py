@@ -108,9 +108,8 @@ def not_helpful(db: Database, since: float, limit: int = NOT_HELPFUL_LISTED) -> 
     with db.engine.connect() as connection:
         rows = list(connection.execute(query))
         keys = sorted({row.comment.strip().casefold() for row in rows if row.comment.strip()})
-        decisions = dict(
-            connection.execute(sa.select(REVIEWED.c.text_key, REVIEWED.c.decision).where(REVIEWED.c.text_key.in_(keys)))
-        )
+        reviewed = sa.select(REVIEWED.c.text_key, REVIEWED.c.decision).where(REVIEWED.c.text_key.in_(keys))
+        decisions = {key: decision for key, decision in connection.execute(reviewed)}
     return [
         NotHelpful(
             row.sender_id,
