@@ -120,6 +120,29 @@ def is_default_fallback(replies: List[Dict[Text, Any]], agent: Agent) -> bool:
     return len(replies) == 1 and replies[0].get("text") in defaults
 
 
+def with_markers_joined(replies: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The replies with each answer's feedback marker inside the message it came with.
+
+    Rasa's collecting channel sends a message's `custom` payload as a message of its own after the text; the
+    marker belongs to the answer's last message, so the widget (and any other client) gets it there, and the
+    number of messages stays what it was.
+    """
+    joined: List[Dict[Text, Any]] = []
+    for reply in replies:
+        custom = reply.get("custom")
+        if (
+            joined
+            and set(reply) == {"recipient_id", "custom"}
+            and isinstance(custom, dict)
+            and "feedback" in custom
+            and "custom" not in joined[-1]
+        ):
+            joined[-1] = {**joined[-1], "custom": custom}
+        else:
+            joined.append(reply)
+    return joined
+
+
 def log_failure(handling: "asyncio.Future[Any]") -> None:
     """Log why handling a message failed (its type only: the message text stays out of the logs)."""
     if not handling.cancelled() and handling.exception() is not None:
@@ -236,4 +259,4 @@ class WebsiteInput(RestInput):
             return []
         except Exception:  # the visitor gets the fallback reply; log_failure has logged the error
             return []
-        return collector.messages
+        return with_markers_joined(collector.messages)
