@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import TOPIC_SLOT
+from actions.feedback import feedback_marker
 from actions.replies import utter_with_buttons
 from exobot.content import Content
 
@@ -23,7 +24,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, content: Co
     for note in answer.notes:
         dispatcher.utter_message(text=note)
     dispatcher.utter_message(text=content.disclaimer)
-    utter_with_buttons(dispatcher, tracker, content.say("more_offer"), more_buttons(content, answer.follow_ups))
+    marker = feedback_marker(tracker, content, intent, "answer")
+    utter_with_buttons(dispatcher, tracker, content.say("more_offer"), more_buttons(content, answer.follow_ups), marker)
     return [SlotSet(TOPIC_SLOT, intent)]
 
 
@@ -33,5 +35,6 @@ def give_details(dispatcher: CollectingDispatcher, tracker: Tracker, content: Co
     dispatcher.utter_message(text=answer.detail)
     for note in answer.notes:
         dispatcher.utter_message(text=note)
-    utter_with_buttons(dispatcher, tracker, content.disclaimer, content.buttons(answer.follow_ups))
+    marker = feedback_marker(tracker, content, intent, "detail")
+    utter_with_buttons(dispatcher, tracker, content.disclaimer, content.buttons(answer.follow_ups), marker)
     return [SlotSet(TOPIC_SLOT, intent)]

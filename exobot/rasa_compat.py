@@ -20,6 +20,8 @@ verifies the Rasa version and each attribute, and stops with a message naming wh
 - `EndpointConfig.session`: replaced by `apply()` so that calls to the action server reuse one
   connection pool per event loop (Rasa opens a new connection for every action: 4 % of a turn); idle
   connections are dropped after 2 s, before the action server's own 5 s keep-alive ends them.
+- `FailSafeTrackerStore._tracker_store`: exobot/server/website.py keeps visitors' votes on answers in the
+  database of the SQL store that Rasa's wrapper holds (`sql_store_of`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _source_of(owner: type, method: Text) -> Text:
 def _requirements() -> List[Tuple[Text, Callable[[], bool]]]:
     """(what the project relies on, a check that it is still there)."""
     from rasa.core.actions.action import RemoteAction
-    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
@@ -100,6 +102,10 @@ def _requirements() -> List[Tuple[Text, Callable[[], bool]]]:
                 "async with self.session() as session" in _source_of(EndpointConfig, "request")
                 and "aiohttp.ClientSession(" in _source_of(EndpointConfig, "session")
             ),
+        ),
+        (
+            "FailSafeTrackerStore._tracker_store (read by exobot.rasa_compat.sql_store_of)",
+            lambda: "self._tracker_store = tracker_store" in _source_of(FailSafeTrackerStore, "__init__"),
         ),
     ]
 
@@ -257,3 +263,13 @@ def session_event_query(store: Any, session: Any, sender_id: Text) -> Any:
     """The query for a conversation's events in its current session, ordered by id (SQLTrackerStore's own)."""
     check()
     return store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+
+
+def sql_store_of(store: Any) -> Any:
+    """The SQLTrackerStore behind the agent's tracker store (Rasa wraps it in a FailSafeTrackerStore), or None."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+
+    check()
+    if isinstance(store, FailSafeTrackerStore):
+        store = store._tracker_store
+    return store if isinstance(store, SQLTrackerStore) else None

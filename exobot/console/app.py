@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
-from exobot.console import answers, audit, conversations, stats, training, unanswered
+from exobot.console import answers, audit, conversations, helpfulness, stats, training, unanswered
 from exobot.console.accounts import LOCK_SECONDS, OK, log_in
 from exobot.console.database import Database
 from exobot.console.sessions import (
@@ -210,7 +210,8 @@ async def overview_page(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     named = titles(settings)
     summary = await in_thread(stats.overview, request.app[DATABASE], time.time(), set(named))
-    return render(request, "overview.html", overview=summary, titles=named, outcomes=stats.OUTCOMES)
+    helpful = await in_thread(helpfulness.periods, request.app[DATABASE], time.time())
+    return render(request, "overview.html", overview=summary, titles=named, outcomes=stats.OUTCOMES, helpful=helpful)
 
 
 async def unanswered_page(request: web.Request, result: Optional[unanswered.LabelResult] = None) -> web.Response:
@@ -246,13 +247,46 @@ async def save_labels(request: web.Request) -> web.Response:
         match = re.fullmatch(r"group-(\d+)-intent", key)
         if match and form[key]:
             choices += [(str(text), str(form[key])) for text in form.getall(f"group-{match.group(1)}-text", [])]
+    return await unanswered_page(request, await label_and_record(request, choices))
+
+
+async def label_and_record(request: web.Request, choices: List[tuple]) -> unanswered.LabelResult:
+    """Add the labels to the training data (through `make import`'s checks), record skips, log both."""
     settings, database, staff = request.app[SETTINGS], request.app[DATABASE], request["session"].staff
     result = await in_thread(unanswered.label, database, staff, choices, settings.nlu_dir, time.time())
     for text, intent in result.added:
         await in_thread(audit.record, database, staff, "label", f"{intent}: {text}")
     for text in result.skipped:
         await in_thread(audit.record, database, staff, "skip", text)
-    return await unanswered_page(request, result)
+    return result
+
+
+async def helpfulness_page(request: web.Request, result: Optional[unanswered.LabelResult] = None) -> web.Response:
+    """Each answer's helpful share (lowest first), and every No with its comment, to label like a question."""
+    settings, database, now = request.app[SETTINGS], request.app[DATABASE], time.time()
+    return render(
+        request,
+        "helpfulness.html",
+        periods=await in_thread(helpfulness.periods, database, now),
+        not_helpful=await in_thread(helpfulness.not_helpful, database, now - settings.purge_days * stats.DAY),
+        handled=await in_thread(unanswered.handled_texts, database, settings.nlu_dir),
+        result=result,
+        intents=unanswered.teachable(),
+        titles=titles(settings),
+        skip=unanswered.SKIP,
+        settings=settings,
+    )
+
+
+async def save_comment_labels(request: web.Request) -> web.Response:
+    """Label the comments of No votes as the Unanswered questions page labels questions."""
+    form = await request.post()
+    choices = []
+    for key in form:
+        match = re.fullmatch(r"comment-(\d+)-intent", key)
+        if match and form[key]:
+            choices.append((str(form.get(f"comment-{match.group(1)}-text", "")), str(form[key])))
+    return await helpfulness_page(request, await label_and_record(request, choices))
 
 
 async def teach_page(request: web.Request, notice: str = "", status: int = 200) -> web.Response:
@@ -338,7 +372,10 @@ async def transcript_page(request: web.Request) -> web.Response:
     lines = await in_thread(conversations.transcript, request.app[DATABASE], sender)
     if not lines:
         return refused(request, "not_found", 404)
-    return render(request, "transcript.html", sender=sender, lines=lines, titles=titles(request.app[SETTINGS]))
+    votes = await in_thread(helpfulness.votes_of, request.app[DATABASE], sender)
+    return render(
+        request, "transcript.html", sender=sender, lines=lines, titles=titles(request.app[SETTINGS]), votes=votes
+    )
 
 
 async def export_transcript(request: web.Request) -> web.Response:
@@ -466,6 +503,8 @@ def create_app(settings: Settings, database: Database) -> web.Application:
     app.router.add_get("/", overview_page)
     app.router.add_get("/unanswered", unanswered_page)
     app.router.add_post("/unanswered", save_labels)
+    app.router.add_get("/helpfulness", helpfulness_page)
+    app.router.add_post("/helpfulness", save_comment_labels)
     app.router.add_get("/teach", teach_page)
     app.router.add_post("/teach", start_training)
     app.router.add_post("/teach/rollback", roll_back)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Dict, List, Optional, Tuple
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from exobot.console.database import Database
 from exobot.console.stats import NOT_A_QUESTION, OUTCOME_OF_ACTION
+from exobot.server.feedback import feedback_of
 
 LISTED = 100
 LIKE_ESCAPE = "!"
@@ -38,6 +39,7 @@ class Line:
     confidence: Optional[float] = None
     outcome: str = ""
     buttons: List[str] = field(default_factory=list)
+    answer_id: str = ""  # a curated answer's id, which visitors' votes name
 
 
 def day_range(start: Optional[date], end: Optional[date]) -> Tuple[Optional[float], Optional[float]]:
@@ -147,7 +149,7 @@ def transcript(db: Database, sender: str) -> List[Line]:
 
 def _with_outcome(line: Line, outcome: str) -> Line:
     """The visitor line with the bot's first action's outcome."""
-    return Line(line.kind, line.at, line.text, line.intent, line.confidence, outcome, line.buttons)
+    return replace(line, outcome=outcome)
 
 
 def _line(kind: str, at: float, event: Dict) -> Optional[Line]:
@@ -156,7 +158,8 @@ def _line(kind: str, at: float, event: Dict) -> Optional[Line]:
         return Line("session", at)
     if kind == "bot":
         buttons = [str(button.get("title") or "") for button in (event.get("data") or {}).get("buttons") or []]
-        return Line("bot", at, str(event.get("text") or ""), buttons=buttons)
+        answer_id = str(feedback_of(event).get("id") or "")
+        return Line("bot", at, str(event.get("text") or ""), buttons=buttons, answer_id=answer_id)
     intent = (event.get("parse_data") or {}).get("intent") or {}
     if intent.get("name") in NOT_A_QUESTION:
         return None

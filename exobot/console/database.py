@@ -1,4 +1,7 @@
-"""The console's tables (staff, sessions, audit log, reviewed questions) in the conversation store's database."""
+"""The console's tables (staff, sessions, audit log, reviewed questions) in the conversation store's database.
+
+The website channel's votes on answers (`answer_feedback`, exobot/server/feedback.py) are there too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
+from exobot.server import feedback
 from exobot.tools.conversations import open_tracker_store
 
 metadata = sa.MetaData()
@@ -68,6 +72,7 @@ def database_of(store: SQLTrackerStore) -> Database:
     for attempt in range(3):
         try:
             metadata.create_all(store.engine)
+            feedback.create_table(store.engine)
             break
         except sa.exc.OperationalError:  # another process created a table at the same moment
             if attempt == 2:

@@ -27,6 +27,8 @@ REPORT_INTENT = "report_adverse_reaction"
 MAX_CHOICES = 3  # topics offered by "Did you mean ...?"
 TOPIC_MENUS = ("topic_menu", "welcome_topics", "capability_topics", "area_topics")
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours", "booking_url")
+# The widget's words under each answer ("Was this helpful?"), in messages.yml's `feedback`.
+FEEDBACK_TEXTS = ("question", "helpful", "not_helpful", "comment", "send", "thanks", "comment_thanks", "failed")
 
 
 class ContentError(ValueError):
@@ -224,7 +226,17 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     )
     _check_links(content, directory)
     _check_templates(content, directory)
+    _check_feedback(content, directory)
     return content
+
+
+def _check_feedback(content: Content, directory: Path) -> None:
+    """messages.yml's `feedback` must give every text the widget shows under an answer."""
+    texts = content.messages.get("feedback")
+    if not isinstance(texts, dict):
+        raise ContentError(f"{directory / 'messages.yml'}: feedback must list {', '.join(FEEDBACK_TEXTS)}")
+    for key in FEEDBACK_TEXTS:
+        _text(texts.get(key), f"{directory / 'messages.yml'}: feedback.{key}")
 
 
 _loaded: Dict[Text, Any] = {"signature": None, "content": None}

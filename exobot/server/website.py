@@ -8,7 +8,10 @@ It keeps the REST channel's address (POST /webhooks/rest/webhook) and its reply 
   conversation (counted per server, forgotten after `session_expiration_minutes` of silence): a client
   that keeps one conversation id and keeps sending cannot make every turn slower; nothing stored is lost;
 - the clinic's phone number instead of silence or a confused reply when the bot has no reply
-  within `reply_timeout_seconds` or the action server is down.
+  within `reply_timeout_seconds` or the action server is down;
+- POST /webhooks/rest/feedback: a visitor's vote on an answer ("Was this helpful?", exobot/server/feedback.py),
+  kept only for an answer the conversation received; a clear 400 for a malformed or oversize vote, 404 for an
+  answer the conversation never received, 429 past `max_votes_per_minute` votes from one conversation.
 Message texts are never written to the log.
 """
 
@@ -29,7 +32,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from exobot import rasa_compat
 from exobot.content import get_content
+from exobot.server import feedback
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +120,29 @@ def is_default_fallback(replies: List[Dict[Text, Any]], agent: Agent) -> bool:
     return len(replies) == 1 and replies[0].get("text") in defaults
 
 
+def with_markers_joined(replies: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The replies with each answer's feedback marker inside the message it came with.
+
+    Rasa's collecting channel sends a message's `custom` payload as a message of its own after the text; the
+    marker belongs to the answer's last message, so the widget (and any other client) gets it there, and the
+    number of messages stays what it was.
+    """
+    joined: List[Dict[Text, Any]] = []
+    for reply in replies:
+        custom = reply.get("custom")
+        if (
+            joined
+            and set(reply) == {"recipient_id", "custom"}
+            and isinstance(custom, dict)
+            and "feedback" in custom
+            and "custom" not in joined[-1]
+        ):
+            joined[-1] = {**joined[-1], "custom": custom}
+        else:
+            joined.append(reply)
+    return joined
+
+
 def log_failure(handling: "asyncio.Future[Any]") -> None:
     """Log why handling a message failed (its type only: the message text stays out of the logs)."""
     if not handling.cancelled() and handling.exception() is not None:
@@ -140,6 +168,7 @@ class WebsiteInput(RestInput):
             session_expiration_minutes=float(
                 credentials.get("session_expiration_minutes", DEFAULT_SESSION_EXPIRATION_MINUTES)
             ),
+            max_votes_per_minute=int(credentials.get("max_votes_per_minute", feedback.DEFAULT_MAX_VOTES_PER_MINUTE)),
         )
 
     def __init__(
@@ -148,10 +177,13 @@ class WebsiteInput(RestInput):
         reply_timeout_seconds: float = DEFAULT_REPLY_TIMEOUT_SECONDS,
         max_messages_per_conversation: int = DEFAULT_MAX_MESSAGES_PER_CONVERSATION,
         session_expiration_minutes: float = DEFAULT_SESSION_EXPIRATION_MINUTES,
+        max_votes_per_minute: int = feedback.DEFAULT_MAX_VOTES_PER_MINUTE,
     ) -> None:
         self.max_message_length = max_message_length
         self.reply_timeout_seconds = reply_timeout_seconds
         self.lengths = ConversationLengths(max_messages_per_conversation, 60 * session_expiration_minutes)
+        self.votes = feedback.VoteLimits(max_votes_per_minute)
+        self._tables_made: set = set()  # the databases whose votes' table exists
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("website_webhook", __name__)
@@ -179,7 +211,34 @@ class WebsiteInput(RestInput):
                 return response.json(bot_says("unavailable", message["sender"]))
             return response.json(replies)
 
+        @webhook.route("/feedback", methods=["POST"])
+        async def vote(request: Request) -> HTTPResponse:
+            try:
+                given = feedback.parse_vote(request.body)
+            except feedback.BadVote as error:
+                return response.json({"error": str(error)}, status=400)
+            if not self.votes.allow(given.sender):
+                return response.json({"error": "too many votes from this conversation: wait a minute"}, status=429)
+            store = rasa_compat.sql_store_of(request.app.ctx.agent.tracker_store)
+            if store is None:
+                return response.json({"error": "votes are kept only in an SQL conversation store"}, status=503)
+            kept = await asyncio.to_thread(self.keep_vote, store, given, time.time())
+            if not kept:
+                return response.json({"error": "this conversation received no answer with that id"}, status=404)
+            return response.json({"vote": "yes" if given.helpful else "no"})
+
         return webhook
+
+    def keep_vote(self, store: Any, given: "feedback.Vote", now: float) -> bool:
+        """Store the vote if the conversation received the answer; False if it did not."""
+        if id(store.engine) not in self._tables_made:
+            feedback.create_table(store.engine)
+            self._tables_made.add(id(store.engine))
+        answered = feedback.find_answer(store.engine, store.SQLEvent.__table__, given.sender, given.answer_id)
+        if answered is None:
+            return False
+        feedback.record(store.engine, given, answered, now)
+        return True
 
     async def reply_to(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: Text, text: Text
@@ -200,4 +259,4 @@ class WebsiteInput(RestInput):
             return []
         except Exception:  # the visitor gets the fallback reply; log_failure has logged the error
             return []
-        return collector.messages
+        return with_markers_joined(collector.messages)

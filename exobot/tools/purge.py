@@ -2,7 +2,8 @@
 
     python -m exobot.tools.purge --days 30 [--endpoints endpoints.yml]     (or: make purge DAYS=30)
 
-Every stored event older than the cut-off is deleted, so conversations that ended before it go entirely.
+Every stored event older than the cut-off is deleted, so conversations that ended before it go entirely;
+visitors' votes on answers older than the cut-off ("Was this helpful?", exobot/server/feedback.py) go with them.
 """
 
 import argparse
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 from exobot.quiet import quiet_dependency_warnings
+from exobot.server import feedback
 from exobot.tools.conversations import NoConversations, open_tracker_store  # noqa: E402
 
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -39,6 +41,11 @@ def purge(endpoints: Path, days: int, now: float) -> tuple:
     return deleted, len(before - after)
 
 
+def purge_votes(endpoints: Path, days: int, now: float) -> int:
+    """Delete the votes on answers older than `days`; return how many."""
+    return feedback.delete_older_than(open_tracker_store(endpoints).engine, now - days * SECONDS_PER_DAY)
+
+
 def main() -> int:
     quiet_dependency_warnings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -46,11 +53,14 @@ def main() -> int:
     parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
     args = parser.parse_args()
     try:
-        deleted, conversations = purge(args.endpoints, args.days, time.time())
+        now = time.time()
+        deleted, conversations = purge(args.endpoints, args.days, now)
+        votes = purge_votes(args.endpoints, args.days, now)
     except NoConversations as reason:
         print(f"Nothing to purge: {reason}")
         return 0
     print(f"Deleted {deleted} events older than {args.days} days; {conversations} conversations removed entirely.")
+    print(f"Deleted {votes} votes on answers older than {args.days} days.")
     return 0
 
 

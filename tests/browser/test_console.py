@@ -223,7 +223,8 @@ def unanswered(stack, data_dir: Path, count: int = 3) -> List[tuple]:
 
 
 def test_make_run_starts_the_console_and_its_pages_need_a_login(stack):
-    for path in ["/", "/unanswered", "/teach", "/conversations", "/transcript?sender=x", "/answers", "/audit"]:
+    pages = ["/", "/unanswered", "/helpfulness", "/teach", "/conversations", "/transcript?sender=x", "/answers"]
+    for path in pages + ["/audit"]:
         response = requests.get(f"{stack.console_url}{path}", allow_redirects=False, timeout=10)
         assert response.status_code == 303 and response.headers["Location"].startswith("/login?next="), path
     login = requests.get(f"{stack.console_url}/login", timeout=10)
@@ -319,6 +320,7 @@ def test_every_page_and_form_without_a_session_leads_to_the_login_or_is_refused(
     for path in [
         "/",
         "/unanswered",
+        "/helpfulness",
         "/teach",
         "/conversations",
         "/transcript?sender=x",
@@ -328,7 +330,15 @@ def test_every_page_and_form_without_a_session_leads_to_the_login_or_is_refused(
         page.goto(f"{sandbox.url}{path}")
         expect(page).to_have_url(re.compile(r"/login\?next="))
         expect(page.get_by_role("heading", name="Log in to the staff console")).to_be_visible()
-    for path in ["/unanswered", "/teach", "/teach/rollback", "/transcript/export", "/answers/ask_benefits", "/logout"]:
+    for path in [
+        "/unanswered",
+        "/helpfulness",
+        "/teach",
+        "/teach/rollback",
+        "/transcript/export",
+        "/answers/ask_benefits",
+        "/logout",
+    ]:
         response = page.request.post(f"{sandbox.url}{path}", form={"csrf_token": "x", "action": "save"})
         assert response.status == 403, path
     assert fingerprints(sandbox.data_dir, sandbox.models_dir, sandbox.content_dir) == files
@@ -343,6 +353,7 @@ def test_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change_nothing
     files, entries = fingerprints(sandbox.data_dir, sandbox.models_dir, sandbox.content_dir), audit_entries(stack)
     forms = {
         "/unanswered": {"group-0-text": "zxqv blorp", "group-0-intent": "ask_cost"},
+        "/helpfulness": {"comment-0-text": "zxqv blorp", "comment-0-intent": "ask_cost"},
         "/teach": {},
         "/teach/rollback": {"model": "x"},
         "/transcript/export": {"sender": "x"},
@@ -430,6 +441,45 @@ def test_the_session_cookie_is_httponly_and_samesite_strict_and_secure_behind_ht
     assert proxied.status_code == 303 and "Secure" in proxied.headers["Set-Cookie"]
 
 
+def test_the_console_shows_a_vote_cast_in_the_widget_and_its_comment_one_click_from_the_transcript(
+    browser, stack, staff
+):
+    feedback = CONTENT.messages["feedback"]
+    comment = f"the cost of a session {ATTACK}"
+    widget = new_page(browser)
+    widget.goto(stack.web_url)
+    widget.get_by_role("button", name="Questions? Chat with us").click()
+    expect(widget.locator(".exo-typing")).to_be_hidden(timeout=20000)
+    widget.get_by_label("Your question").fill("how long do the results last")
+    widget.get_by_label("Your question").press("Enter")
+    rating = widget.locator(".exo-rate").first
+    rating.get_by_role("button", name=feedback["not_helpful"], exact=True).click()
+    rating.get_by_label(feedback["comment"]).fill(comment)
+    rating.get_by_role("button", name=feedback["send"]).click()
+    expect(rating.get_by_role("status")).to_have_text(feedback["comment_thanks"], timeout=10000)
+    sender = json.loads(widget.evaluate("localStorage.getItem('exosome-chat')"))["sender"]
+
+    page = new_page(browser, bypass_csp=True)  # for axe
+    log_in(page, stack.console_url, *staff)
+    expect(page.locator("#totals-7 [data-count=helpful_share]")).to_have_text(re.compile(r"^\d+\.\d%$"))
+    page.get_by_role("link", name="Helpfulness").first.click()
+    title = CONTENT.answers["ask_long_term_effects"].title
+    expect(page.locator("#ratings-7 tr[data-topic=ask_long_term_effects]")).to_contain_text(title)
+    row = page.locator("#not-helpful-list tr").filter(has_text=comment)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(title)
+    expect(row.get_by_label(re.compile("^Topic for"))).to_be_visible()  # it can be labelled and taught
+    assert page.locator("main img").count() == 0
+    assert axe_violations(page, "helpfulness") == []
+
+    row.get_by_role("link", name=re.compile("^Read")).click()
+
+    expect(page).to_have_url(re.compile(r"/transcript\?sender=" + re.escape(sender) + "#answer-[0-9a-f]{32}$"))
+    vote = page.locator(".transcript .rating").filter(has_text=comment)
+    expect(vote).to_contain_text("Was this helpful? No")
+    assert page.dialogs == [] and widget.dialogs == []
+
+
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_axe_finds_no_violations_and_pages_fit_a_tablet(browser, stack, staff, conversations, viewport):
     page = new_page(browser, viewport, bypass_csp=True)  # axe is injected as a script
@@ -438,6 +488,7 @@ def test_axe_finds_no_violations_and_pages_fit_a_tablet(browser, stack, staff, c
         "login": "",
         "overview": "/",
         "unanswered": "/unanswered",
+        "helpfulness": "/helpfulness",
         "transcript": f"/transcript?sender={conversations['answered']}",
         "answer-editor": "/answers/ask_benefits",
         "answer-preview": "preview",

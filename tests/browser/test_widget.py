@@ -5,10 +5,15 @@ import re
 from typing import Iterator
 
 import pytest
+import requests
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from exobot.content import get_content
+from exobot.server.feedback import FEEDBACK as FEEDBACK_TABLE
+from exobot.tools.conversations import open_tracker_store
 from tests.browser.conftest import AXE, RESULTS
+from tests.visitor import Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -218,3 +223,180 @@ def test_phone_sized_screen_shows_the_panel_full_width(browser, stack):
     assert box["x"] == 0 and box["width"] == 375
     expect(page.get_by_label("Your question")).to_be_in_viewport()
     context.close()
+
+
+# ---- "Was this helpful?" under answers ----
+
+FEEDBACK = CONTENT.messages["feedback"]
+
+
+def ratings(page: Page):
+    return page.locator(".exo-rate")
+
+
+def stored_votes(stack) -> list:
+    """The votes the running bot keeps, as (sender, topic, helpful, comment)."""
+    engine = open_tracker_store(stack.state_dir / "endpoints.yml").engine
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(FEEDBACK_TABLE).order_by(FEEDBACK_TABLE.c.voted_at))
+        return [(row.sender_id, row.topic, row.helpful, row.comment) for row in rows]
+
+
+def sender_of(page: Page) -> str:
+    return json.loads(page.evaluate("localStorage.getItem('exosome-chat')"))["sender"]
+
+
+def test_only_answers_ask_whether_they_helped(page):
+    open_chat(page)
+    for message in ["hello", "how much does it cost", "my face is swollen after my treatment"]:
+        count = bot_bubbles(page).count()
+        ask(page, message)
+        expect(bot_bubbles(page)).not_to_have_count(count, timeout=20000)
+        expect(page.locator(".exo-typing")).to_be_hidden(timeout=20000)
+    expect(ratings(page)).to_have_count(0)
+
+    ask(page, "what are exosomes")
+
+    expect(ratings(page)).to_have_count(1, timeout=20000)
+    rating = ratings(page).first
+    expect(rating).to_have_attribute("role", "group")
+    expect(page.get_by_role("group", name=FEEDBACK["question"])).to_be_visible()
+    expect(rating.get_by_role("button", name=FEEDBACK["helpful"])).to_have_attribute("aria-pressed", "false")
+    expect(rating.get_by_label(FEEDBACK["comment"])).to_be_hidden()
+    ask(page, "yes")  # the longer answer is asked about too
+    expect(ratings(page)).to_have_count(2, timeout=20000)
+
+
+def test_a_vote_is_kept_changed_and_a_no_takes_a_comment(page, stack):
+    open_chat(page)
+    ask(page, "what are exosomes")
+    rating = ratings(page).first
+    yes = rating.get_by_role("button", name=FEEDBACK["helpful"], exact=True)
+    no = rating.get_by_role("button", name=FEEDBACK["not_helpful"], exact=True)
+    sender = sender_of(page)
+
+    yes.click()
+
+    expect(yes).to_have_attribute("aria-pressed", "true", timeout=10000)
+    expect(rating.get_by_role("status")).to_have_text(FEEDBACK["thanks"])
+    assert [vote for vote in stored_votes(stack) if vote[0] == sender] == [(sender, "ask_what_are_exosomes", True, "")]
+
+    no.click()
+    expect(no).to_have_attribute("aria-pressed", "true", timeout=10000)
+    expect(yes).to_have_attribute("aria-pressed", "false")
+    box = rating.get_by_label(FEEDBACK["comment"])
+    expect(box).to_be_visible()
+    expect(box).to_have_attribute("maxlength", "300")
+    box.fill("how much a session costs")
+    rating.get_by_role("button", name=FEEDBACK["send"]).click()
+
+    expect(rating.get_by_role("status")).to_have_text(FEEDBACK["comment_thanks"], timeout=10000)
+    expect(box).to_be_hidden()
+    assert [vote for vote in stored_votes(stack) if vote[0] == sender] == [
+        (sender, "ask_what_are_exosomes", False, "how much a session costs")
+    ]
+
+    page.reload()  # the vote survives a reload, still changeable
+    rating = ratings(page).first
+    expect(rating.get_by_role("button", name=FEEDBACK["not_helpful"], exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(rating.get_by_label(FEEDBACK["comment"])).to_be_hidden()
+
+
+def test_voting_and_commenting_with_the_keyboard_only(page, stack):
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".exo-typing")).to_be_hidden(timeout=20000)
+    page.keyboard.type("is it safe")
+    page.keyboard.press("Enter")
+    expect(ratings(page)).to_have_count(1, timeout=20000)
+    sender = sender_of(page)
+
+    page.keyboard.press("Shift+Tab")  # from the question box back to the last thing in the conversation
+    no = ratings(page).get_by_role("button", name=FEEDBACK["not_helpful"], exact=True)
+    expect(no).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(no).to_have_attribute("aria-pressed", "true", timeout=10000)
+    page.keyboard.press("Tab")
+    expect(ratings(page).get_by_label(FEEDBACK["comment"])).to_be_focused()
+    page.keyboard.type("whether it is safe during pregnancy")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(ratings(page).get_by_role("status")).to_have_text(FEEDBACK["comment_thanks"], timeout=10000)
+    expect(no).to_be_focused()  # the comment box went away; focus stays in the rating
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+
+    yes = ratings(page).get_by_role("button", name=FEEDBACK["helpful"], exact=True)
+    expect(yes).to_have_attribute("aria-pressed", "true", timeout=10000)
+    assert [vote for vote in stored_votes(stack) if vote[0] == sender] == [(sender, "ask_safety_risks", True, "")]
+
+
+def test_axe_finds_no_violations_with_the_rating_and_the_comment_box_shown(browser, stack):
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    page = context.new_page()
+    page.goto(stack.web_url)
+    open_chat(page)
+    ask(page, "what are exosomes")
+    expect(ratings(page)).to_have_count(1, timeout=20000)
+    page.add_script_tag(path=str(AXE))
+    found = {}
+    found["rating"] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    ratings(page).get_by_role("button", name=FEEDBACK["not_helpful"], exact=True).click()
+    expect(ratings(page).get_by_label(FEEDBACK["comment"])).to_be_visible(timeout=10000)
+    ratings(page).get_by_label(FEEDBACK["comment"]).fill("the price")
+    found["comment box"] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(RESULTS / "widget-helpful.png"))
+    (RESULTS / "axe-helpful.json").write_text(json.dumps(found, indent=2))
+    assert {name: [v["id"] for v in violations] for name, violations in found.items()} == {
+        "rating": [],
+        "comment box": [],
+    }
+    context.close()
+
+
+def test_hostile_votes_are_refused(stack):
+    url = f"{stack.rasa_url}/webhooks/rest/feedback"
+    visitor, other = Visitor(stack.rasa_url), Visitor(stack.rasa_url)
+    answer = next(r["custom"]["feedback"]["id"] for r in visitor.say("what are exosomes") if "custom" in r)
+    others = next(r["custom"]["feedback"]["id"] for r in other.say("is it safe") if "custom" in r)
+    before = stored_votes(stack)
+
+    def vote(payload=None, raw=None):
+        data = raw if raw is not None else json.dumps(payload)
+        return requests.post(url, data=data, headers={"Content-Type": "application/json"}, timeout=10)
+
+    refused = {
+        "not JSON": vote(raw="vote=yes"),
+        "a list": vote(["yes"]),
+        "no answer id": vote({"sender": visitor.sender, "vote": "yes"}),
+        "not an answer id": vote({"sender": visitor.sender, "answer": "' OR 1=1 --", "vote": "yes"}),
+        "neither yes nor no": vote({"sender": visitor.sender, "answer": answer, "vote": "maybe"}),
+        "a comment over 300 characters": vote(
+            {"sender": visitor.sender, "answer": answer, "vote": "no", "comment": "x" * 301}
+        ),
+        "a big body": vote(raw=json.dumps({"sender": visitor.sender, "answer": answer, "vote": "no", "x": "y" * 5000})),
+    }
+    for case, response in refused.items():
+        assert response.status_code == 400, case
+        assert response.json()["error"], case
+    never = {
+        "an answer never given": vote({"sender": visitor.sender, "answer": "0" * 32, "vote": "yes"}),
+        "another conversation's answer": vote({"sender": visitor.sender, "answer": others, "vote": "no"}),
+        "an unknown conversation": vote({"sender": "nobody-" + visitor.sender, "answer": answer, "vote": "no"}),
+    }
+    for case, response in never.items():
+        assert response.status_code == 404 and "no answer" in response.json()["error"], case
+    huge = requests.post(url, data="x" * 70_000, headers={"Content-Type": "application/json"}, timeout=10)
+    assert huge.status_code == 413
+    assert stored_votes(stack) == before
+
+    # The answer's own conversation may vote; more than five votes a minute from it are refused.
+    quick = [vote({"sender": visitor.sender, "answer": answer, "vote": v}).status_code for v in ["yes", "no"] * 3]
+    assert quick == [200, 200, 200, 429, 429, 429]  # the two 404s above counted for this conversation too
+    assert [v[1:] for v in stored_votes(stack) if v[0] == visitor.sender] == [("ask_what_are_exosomes", True, "")]

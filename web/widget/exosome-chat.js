@@ -88,6 +88,11 @@
   }
 
   function render(message) {
+    if (message.feedback) {
+      log.appendChild(rating(message.feedback));
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
     var item = el("div", { class: "exo-message exo-" + message.from });
     var speaker = el("span", { class: "exo-visually-hidden" }, message.from === "user" ? "You said: " : "Assistant: ");
     var bubble = el("p", { class: "exo-bubble" });
@@ -105,6 +110,52 @@
     }
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // ---- "Was this helpful?" under an answer: one vote per answer, changeable; after No an optional comment ----
+  function rating(f) {
+    var box = el("div", { class: "exo-message exo-rate", role: "group", "aria-labelledby": "exo-q-" + f.id });
+    var comment = el("form", { class: "exo-comment" });
+    var area = el("textarea", { id: "exo-c-" + f.id, maxlength: "300", rows: "2" });
+    var status = el("p", { class: "exo-status", role: "status" });
+    var votes = {};
+    box.appendChild(el("span", { id: "exo-q-" + f.id }, f.question));
+    ["yes", "no"].forEach(function (vote) {
+      votes[vote] = el("button", { type: "button", class: "exo-vote" }, vote === "yes" ? f.helpful : f.not_helpful);
+      votes[vote].addEventListener("click", function () { if (f.vote !== vote) send({ vote: vote }, f.thanks); });
+      box.appendChild(votes[vote]);
+    });
+    comment.append(el("label", { for: area.id }, f.comment), area, el("button", { type: "submit", class: "exo-send" }, f.send));
+    box.append(comment, status);
+    function show() {
+      ["yes", "no"].forEach(function (vote) { votes[vote].setAttribute("aria-pressed", String(f.vote === vote)); });
+      comment.hidden = f.vote !== "no" || f.commented;
+    }
+    function send(body, thanks) {
+      body.sender = state.sender;
+      body.answer = f.id;
+      fetch(config.botUrl + "/webhooks/rest/feedback", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          f.vote = body.vote;
+          f.commented = !!body.comment;
+          save();
+          if (f.commented) votes.no.focus(); // the comment box goes away
+          show();
+          status.textContent = thanks;
+        })
+        .catch(function () { status.textContent = f.failed; });
+    }
+    comment.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (area.value.trim()) send({ vote: "no", comment: area.value }, f.comment_thanks);
+    });
+    show();
+    return box;
   }
 
   function add(message) {
@@ -142,6 +193,8 @@
             add({ from: "bot", text: reply.text || "", buttons: Array.isArray(reply.buttons) ? reply.buttons : [] });
             shown += 1;
           }
+          var marker = reply && reply.custom && reply.custom.feedback;
+          if (marker && typeof marker.id === "string") add({ from: "bot", feedback: marker });
         });
         if (!shown) throw new Error("empty reply");
       })

@@ -3,6 +3,7 @@
 import asyncio
 import re
 import shutil
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -23,6 +24,7 @@ ATTACK = "<img src=x onerror=alert(1)>"
 PAGES = [
     "/",
     "/unanswered",
+    "/helpfulness",
     "/teach",
     "/conversations",
     "/transcript?sender=x",
@@ -30,7 +32,15 @@ PAGES = [
     "/answers/ask_benefits",
     "/audit",
 ]
-FORMS = ["/unanswered", "/teach", "/teach/rollback", "/transcript/export", "/answers/ask_benefits", "/logout"]
+FORMS = [
+    "/unanswered",
+    "/helpfulness",
+    "/teach",
+    "/teach/rollback",
+    "/transcript/export",
+    "/answers/ask_benefits",
+    "/logout",
+]
 
 
 @pytest.fixture
@@ -298,3 +308,45 @@ def test_settings_come_from_the_environment_and_the_command_line():
     assert settings.models_dir == Path("/tmp/models") and settings.data_dir == Settings.data_dir
     with pytest.raises(ValueError):
         from_environment({"CONSOLE_SESSION_MINUTES": "0"})
+
+
+def test_the_helpfulness_page_lists_answers_lowest_share_first_and_labels_a_no_comment(
+    settings, database, staff, store, now
+):
+    from rasa.shared.core.events import BotUttered
+
+    from exobot.server.feedback import Answered, Vote, record
+
+    answers = {"ask_benefits": uuid.uuid4().hex, "ask_safety_risks": uuid.uuid4().hex}
+    events = []
+    for number, (topic, answer_id) in enumerate(answers.items()):
+        marker = {"feedback": {"id": answer_id, "topic": topic, "kind": "answer"}}
+        events += turn(f"question {number}", topic, "action_answer_faq", now - 600 + number * 10)
+        events.insert(-1, BotUttered("More?", data={"custom": marker}, timestamp=now - 599 + number * 10))
+    save(store, "visitor-1", events)
+    comment = "will it sort out my crepey neck " + ATTACK
+    yes = Vote("visitor-1", answers["ask_benefits"], True)
+    record(database.engine, yes, Answered("ask_benefits", "answer", 1), now)
+    no = Vote("visitor-1", answers["ask_safety_risks"], False, comment)
+    record(database.engine, no, Answered("ask_safety_risks", "answer", 1), now)
+
+    async def scenario(client):
+        await log_in(client)
+        page = await (await client.get("/helpfulness")).text()
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
+        table = page[page.index('id="ratings-7"') :]
+        assert table.index('data-topic="ask_safety_risks"') < table.index('data-topic="ask_benefits"')
+        assert f"/transcript?sender=visitor-1#answer-{answers['ask_safety_risks']}" in page
+        assert '<dd data-count="share">50.0%</dd>' in page
+        overview = await (await client.get("/")).text()
+        assert '<dd data-count="helpful_share">50.0%</dd>' in overview
+        conversation = await (await client.get("/transcript?sender=visitor-1")).text()
+        assert f'id="answer-{answers["ask_safety_risks"]}"' in conversation
+        assert "<strong>No</strong>" in conversation and "<strong>Yes</strong>" in conversation
+        data = {"csrf_token": form_token(page), "comment-0-text": comment, "comment-0-intent": "ask_skin_rejuvenation"}
+        result = await (await client.post("/helpfulness", data=data)).text()
+        assert 'id="labels-added"' in result and "Labelled: " in result
+
+    run(settings, database, scenario)
+    assert f"- {comment}" in (settings.data_dir / "nlu" / "faq_treatments.yml").read_text()
+    assert [(e.action, e.detail) for e in audit.recent(database)][0] == ("label", f"ask_skin_rejuvenation: {comment}")

@@ -99,6 +99,22 @@ def test_an_unknown_placeholder_is_refused(content_copy):
         load_content(content_copy)
 
 
+@pytest.mark.parametrize(
+    "old, new, named",
+    [
+        ("  comment: What were you looking for? (optional)\n", "", "feedback.comment"),
+        ('  helpful: "Yes"', '  helpful: ""', "feedback.helpful"),
+        ("feedback:\n  question:", "feedback_words:\n  question:", "feedback must list"),
+    ],
+)
+def test_a_missing_word_under_answers_is_refused(content_copy, old, new, named):
+    assert old in (content_copy / "messages.yml").read_text()
+    _edit(content_copy / "messages.yml", old, new)
+
+    with pytest.raises(ContentError, match=f"messages.yml: {named}"):
+        load_content(content_copy)
+
+
 def test_a_missing_clinic_detail_is_refused(content_copy):
     _edit(content_copy / "clinic.yml", 'phone: "+44 20 0000 0000"', "phone:")
 

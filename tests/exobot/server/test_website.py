@@ -88,3 +88,20 @@ def test_a_conversation_past_the_limit_is_asked_to_start_again_until_it_has_been
     assert [lengths.allow("visitor", now=t) for t in (0, 1, 2, 3, 4)] == [True, True, True, False, False]
     assert lengths.allow("someone else", now=5)
     assert lengths.allow("visitor", now=4 + 3601)  # idle for longer than a session: a fresh start
+
+
+def test_an_answers_feedback_marker_rides_on_the_message_it_came_with():
+    from exobot.server.website import with_markers_joined
+
+    marker = {"feedback": {"id": "a" * 32, "topic": "ask_benefits"}}
+    collected = [
+        {"recipient_id": "v", "text": "An answer."},
+        {"recipient_id": "v", "text": "More?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+        {"recipient_id": "v", "custom": marker},
+        {"recipient_id": "v", "custom": {"other": 1}},  # not a marker: left alone
+    ]
+
+    joined = with_markers_joined(collected)
+
+    assert joined == [collected[0], {**collected[1], "custom": marker}, collected[3]]
+    assert with_markers_joined([{"recipient_id": "v", "custom": marker}]) == [{"recipient_id": "v", "custom": marker}]

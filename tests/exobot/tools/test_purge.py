@@ -65,3 +65,26 @@ def test_no_database_yet_is_not_an_error(tmp_path):
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'none.db'}\n")
     result = purge("--days", "30", "--endpoints", str(endpoints))
     assert result.returncode == 0 and "no conversations yet" in result.stdout
+
+
+def test_votes_on_answers_older_than_the_limit_go_with_them(tmp_path):
+    import sqlalchemy as sa
+
+    from exobot.server.feedback import FEEDBACK, Answered, Vote, create_table, record
+
+    database = tmp_path / "conversations.db"
+    store = SQLTrackerStore(dialect="sqlite", db=str(database))
+    create_table(store.engine)
+    for sender, days_ago in [("old-visitor", 45), ("recent-visitor", 2)]:
+        asyncio.run(store.save(conversation(sender, days_ago)))
+        answered = Answered("ask_what_are_exosomes", "answer", time.time() - days_ago * DAY + 2)
+        record(store.engine, Vote(sender, sender.replace("-", "") * 2, False, "the price"), answered, time.time())
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
+
+    result = purge("--days", "30", "--endpoints", str(endpoints))
+
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 1 votes on answers older than 30 days" in result.stdout
+    with store.engine.connect() as connection:
+        assert [row.sender_id for row in connection.execute(sa.select(FEEDBACK))] == ["recent-visitor"]
