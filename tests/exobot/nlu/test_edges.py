@@ -81,7 +81,7 @@ def message(text: str, intent: str = "ask_non_invasive") -> Message:
 
 
 def test_the_classifier_marks_the_message_and_makes_it_out_of_scope():
-    [marked] = EdgeClassifier().process([message("how long is the downtime after a thread lift?")])
+    [marked] = EdgeClassifier({}).process([message("how long is the downtime after a thread lift?")])
 
     assert marked.get(EDGE_KEY) == {"kind": "other_treatment"}
     assert marked.get(INTENT)["name"] == "out_of_scope"
@@ -89,13 +89,45 @@ def test_the_classifier_marks_the_message_and_makes_it_out_of_scope():
 
 
 def test_a_report_in_another_language_goes_to_urgent_care():
-    [marked] = EdgeClassifier().process([message("Desde la sesión de ayer tengo la cara muy hinchada y fiebre")])
+    [marked] = EdgeClassifier({}).process([message("Desde la sesión de ayer tengo la cara muy hinchada y fiebre")])
 
     assert marked.get(EDGE_KEY) == {"kind": "language", "language": "es", "report": True}
     assert marked.get(INTENT)["name"] == "report_adverse_reaction"
 
 
 def test_an_ordinary_question_is_left_as_it_is():
-    [kept] = EdgeClassifier().process([message("is exosome treatment invasive?")])
+    [kept] = EdgeClassifier({}).process([message("is exosome treatment invasive?")])
 
     assert kept.get(EDGE_KEY) is None and kept.get(INTENT)["name"] == "ask_non_invasive"
+
+
+def with_vector(text: str, vector) -> Message:
+    import numpy as np
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
+    from rasa.shared.nlu.training_data.features import Features
+
+    marked = message(text)
+    marked.add_features(Features(np.array([vector], dtype=np.float32), FEATURE_TYPE_SENTENCE, TEXT, "encoder"))
+    return marked
+
+
+def test_a_request_is_also_judged_by_its_nearest_reference_examples():
+    import numpy as np
+
+    references = np.array([[1, 0, 0], [0.9, 0.1, 0], [0.95, 0, 0.05], [0, 1, 0], [0.1, 1, 0], [0, 0.9, 0.1]])
+    references = (references / np.linalg.norm(references, axis=1, keepdims=True)).astype(np.float32)
+    is_request = np.array([True, True, True, False, False, False])
+    classifier = EdgeClassifier({"k": 3, "share": 0.6, "min_similarity": 0.6}, references=(references, is_request))
+
+    near, far = classifier.process(
+        [with_vector("words of no list", [1, 0.05, 0]), with_vector("a question", [0, 1, 0])]
+    )
+
+    assert near.get(EDGE_KEY) == {"kind": "instructions"} and near.get(INTENT)["name"] == "out_of_scope"
+    assert far.get(EDGE_KEY) is None
+
+
+def test_a_model_trained_without_reference_examples_judges_by_words_alone():
+    [kept] = EdgeClassifier({}).process([with_vector("words of no list", [1, 0, 0])])
+
+    assert kept.get(EDGE_KEY) is None
