@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-import numpy as np
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,13 +37,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from exobot.nlu.keywords import found_signs, make_top_intent
+from exobot.nlu.references import ENCODER_SETTINGS, References
 from exobot.nlu.spelling import CORRECTED_TEXT
 from exobot.nlu.suitability import asks_about_suitability
 from exobot.paths import ROOT
 
 PATTERNS_FILE = Path(__file__).parent / "edges.yml"
 EXAMPLES_FILE = Path(__file__).parent / "edges_examples.yml"
-VECTORS_FILE = "reference_vectors.npy"
+REFUSE = "refuse"
 EDGE_KEY = "edge"
 OUT_OF_SCOPE = "out_of_scope"
 REPORT_INTENT = "report_adverse_reaction"
@@ -158,13 +158,6 @@ def edge_of(
     return None, None
 
 
-def reference_examples(path: Path = EXAMPLES_FILE) -> Tuple[List[Text], np.ndarray]:
-    """The reference texts, and for each whether it is a request to refuse (True) or a question to answer."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    texts = [*data["refuse"], *data["answer"]]
-    return texts, np.array([True] * len(data["refuse"]) + [False] * len(data["answer"]))
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class EdgeClassifier(GraphComponent, IntentClassifier):
     """Marks messages in other languages, instruction requests and questions about other treatments."""
@@ -173,7 +166,7 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # the sentence encoder's settings, as the SentenceEncoderFeaturizer has them in config.yml
-            "encoder": {"runtime": "onnx", "quantized": True, "pooling": ["mean", "max", "cls"]},
+            "encoder": ENCODER_SETTINGS,
             # a request by meaning: of its `k` nearest reference examples, at least `share` are requests, the
             # nearest at cosine `min_similarity` or more. Chosen on the development part of evaluation/edges/:
             # alone, it refuses 50 % of its requests and none of its look-alikes, 0.3 % of its other English
@@ -188,12 +181,12 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
         config: Dict[Text, Any],
         model_storage: Optional[ModelStorage] = None,
         resource: Optional[Resource] = None,
-        references: Optional[Tuple[np.ndarray, np.ndarray]] = None,
+        references: Optional[References] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
         self._model_storage = model_storage
         self._resource = resource
-        self.vectors, self.is_request = references if references is not None else (np.zeros((0, 0)), np.zeros(0))
+        self.references = references or References.empty()
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -211,16 +204,9 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Embed the reference examples with the sentence encoder, as messages are embedded when served."""
-        from exobot.nlu.classifier import sentence_vectors
-        from exobot.nlu.sentence_encoder import SentenceEncoderFeaturizer
-
-        texts, self.is_request = reference_examples()
-        encoder = SentenceEncoderFeaturizer(self.config["encoder"], "edge_references")
-        messages = encoder.process_training_data(TrainingData([Message(data={TEXT: t}) for t in texts]))
-        self.vectors = sentence_vectors(messages.training_examples)
+        self.references = References.embed(EXAMPLES_FILE, self.config["encoder"])
         with self._model_storage.write_to(self._resource) as directory:
-            np.save(directory / VECTORS_FILE, self.vectors)
-            np.save(directory / "is_request.npy", self.is_request)
+            self.references.save(directory, REFUSE)
         return self._resource
 
     @classmethod
@@ -234,9 +220,9 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
     ) -> EdgeClassifier:
         try:
             with model_storage.read_from(resource) as directory:
-                references = (np.load(directory / VECTORS_FILE), np.load(directory / "is_request.npy"))
-        except (ValueError, FileNotFoundError):
-            references = None  # trained without reference examples: the words alone decide
+                references = References.load(directory, REFUSE)
+        except ValueError:
+            references = References.empty()
         return cls(config, model_storage, resource, references)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -253,14 +239,4 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
 
     def is_request_by_meaning(self, message: Message) -> bool:
         """Most of the message's nearest reference examples are requests to refuse, and close enough."""
-        from exobot.nlu.classifier import sentence_vectors
-
-        if not len(self.vectors):
-            return False
-        vector = sentence_vectors([message], self.vectors.shape[1])[0]
-        if vector.shape[0] != self.vectors.shape[1] or not vector.any():
-            return False
-        similarities = self.vectors @ vector
-        nearest = np.argsort(-similarities)[: int(self.config["k"])]
-        close = similarities[nearest[0]] >= float(self.config["min_similarity"])
-        return bool(close and self.is_request[nearest].mean() >= float(self.config["share"]))
+        return self.references.agrees(message, REFUSE, self.config)

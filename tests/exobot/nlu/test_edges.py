@@ -5,6 +5,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from exobot.nlu.edges import EDGE_KEY, EdgeClassifier, about_other_treatment, asks_for_instructions, detect_language
+from exobot.nlu.references import References
 
 
 @pytest.mark.parametrize(
@@ -116,8 +117,9 @@ def test_a_request_is_also_judged_by_its_nearest_reference_examples():
 
     references = np.array([[1, 0, 0], [0.9, 0.1, 0], [0.95, 0, 0.05], [0, 1, 0], [0.1, 1, 0], [0, 0.9, 0.1]])
     references = (references / np.linalg.norm(references, axis=1, keepdims=True)).astype(np.float32)
-    is_request = np.array([True, True, True, False, False, False])
-    classifier = EdgeClassifier({"k": 3, "share": 0.6, "min_similarity": 0.6}, references=(references, is_request))
+    labels = np.array(["refuse", "refuse", "refuse", "answer", "answer", "answer"])
+    settings = {"k": 3, "share": 0.6, "min_similarity": 0.6}
+    classifier = EdgeClassifier(settings, references=References(references, labels))
 
     near, far = classifier.process(
         [with_vector("words of no list", [1, 0.05, 0]), with_vector("a question", [0, 1, 0])]
