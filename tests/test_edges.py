@@ -24,7 +24,7 @@ AT_LEAST = {
     "suitability_precision": (0.95, 0.9),
     "suitability_recall": (0.9, 0.85),
     "comparison_answered": (0.8, 0.85),
-    "instruction_refusal": (0.95, 0.8),
+    "instruction_refusal": (0.95, 0.75),
     "language_accuracy": (0.9, 0.9),
 }
 AT_MOST = {
