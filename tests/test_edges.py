@@ -68,3 +68,18 @@ def test_each_edge_holds_its_ground(edge_scores, figure, index, part):
 def test_each_edge_stays_under_its_ceiling(edge_scores, figure, index, part):
     entry = edge_scores[part][figure]
     assert entry["rate"] <= AT_MOST[figure][index], entry.get("texts")
+
+
+def test_the_bots_own_questions_are_not_marked_as_edges(trained_model: Path):
+    """The first ten training examples of every intent the bot answers ("is it safe") get no edge."""
+    from exobot.tools.nlu_files import examples_by_intent, training_files
+
+    answers = set(get_content().answers)
+    texts = [
+        text
+        for intent, examples in examples_by_intent(training_files()).items()
+        if intent in answers
+        for text in examples[:10]
+    ]
+    marked = [(p["text"], p["edge"]) for p in asyncio.run(parse_all(trained_model, texts)) if p.get("edge")]
+    assert marked == []

@@ -118,8 +118,8 @@ def detect_language(text: Text, corrected: Text = "") -> Text:
         return ENGLISH  # Cyrillic, Devanagari...: none of the languages the bot has a reply in
     words = len(WORD.findall(text))
     share = max(english_share(text), english_share(corrected) if corrected else 0.0)
-    if words < 2 or share >= MOSTLY_ENGLISH_IF_SURE:
-        return ENGLISH  # one word ("ok", "merci") says too little; nearly all words English: English
+    if words < 2 or share >= MOSTLY_ENGLISH_IF_SURE or (words == 2 and share > 0):
+        return ENGLISH  # one word ("ok", "merci") says too little, two with an English one ("anti ageing") too
     language, probability = _identifier().classify(text)
     if language == ENGLISH or probability < MIN_LANGUAGE_PROBABILITY:
         return ENGLISH
