@@ -29,7 +29,7 @@ AT_LEAST = {
 }
 AT_MOST = {
     "false_urgent_own_concern": (0.01, 0.08),
-    "exosome_answer_other_treatment": (0.02, 0.04),
+    "exosome_answer_other_treatment": (0.05, 0.07),
     "look_alike_refused": (0.05, 0.1),
 }
 PARTS = ("development", "unseen")

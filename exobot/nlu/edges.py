@@ -32,7 +32,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -66,6 +66,9 @@ MOSTLY_ENGLISH_IF_SURE = 0.8
 SURE = 0.99
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 INSTRUCTION_SIGNS = {"dose", "home_use", "bought_product"}
+# Refusing by meaning alone is for messages the classifier is not sure are one of the bot's topics.
+SURE_OF_A_TOPIC = 0.8
+NOT_A_TOPIC = {OUT_OF_SCOPE, "nlu_fallback", REPORT_INTENT, None}
 
 
 def asks_for_instructions(*texts: Text) -> bool:
@@ -151,11 +154,17 @@ def edge_of(
         if reports_problem_in(text, language):
             return {"kind": "language", "language": language, "report": True}, REPORT_INTENT
         return {"kind": "language", "language": language}, OUT_OF_SCOPE
-    if asks_for_instructions(text, corrected) or request_by_meaning:
+    if asks_for_instructions(text) or request_by_meaning:  # as typed: "dosh" is not "dose"
         return {"kind": "instructions"}, OUT_OF_SCOPE
     if about_other_treatment(text, corrected) and not asks_about_suitability(text, corrected):
         return {"kind": "other_treatment"}, OUT_OF_SCOPE
     return None, None
+
+
+def sure_of_a_topic(message: Message) -> bool:
+    """The classifier gives one of the bot's topics at least SURE_OF_A_TOPIC: meaning alone does not refuse it."""
+    intent = message.get(INTENT) or {}
+    return intent.get(INTENT_NAME_KEY) not in NOT_A_TOPIC and float(intent.get("confidence") or 0) >= SURE_OF_A_TOPIC
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -230,7 +239,7 @@ class EdgeClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
                 continue
-            request = self.is_request_by_meaning(message)
+            request = not sure_of_a_topic(message) and self.is_request_by_meaning(message)
             edge, intent = edge_of(text, message.get(CORRECTED_TEXT) or "", request)
             if edge is not None:
                 message.set(EDGE_KEY, edge, add_to_output=True)
