@@ -22,16 +22,17 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
 import requests
 
-from exobot.nlu import incremental
 from exobot.paths import DATA_DIR, HELD_OUT, MODELS_DIR, ROOT
 from exobot.quiet import quiet_dependency_warnings
 
@@ -103,7 +104,7 @@ def is_stale(models_dir: Path, current: str) -> bool:
 
 
 def _rasa(*arguments: str, **popen: object) -> subprocess.Popen:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "exobot.server", *arguments], cwd=ROOT, env=env, **popen)
 
 
@@ -132,10 +133,13 @@ def finish_validation(validation: subprocess.Popen) -> None:
     print("==> training data and domain: OK", flush=True)
 
 
-def train_candidate(models_dir: Path, data_dir: Path, validation: subprocess.Popen) -> Path:
+def train_candidate(models_dir: Path, data_dir: Path, validation: subprocess.Popen, parts: Dict) -> Path:
+    """`rasa train` into models/candidate/; `parts` gets the seconds each component trained (from Rasa's log)
+    and the rest (Rasa's start-up, fingerprints and cache, packing the model)."""
     candidate_dir = models_dir / "candidate"
     shutil.rmtree(candidate_dir, ignore_errors=True)
-    print("==> training (about a minute)", flush=True)
+    print("==> training everything (rasa train)", flush=True)
+    started = time.monotonic()
     # --skip-validation: `rasa data validate` runs beside the training (start_validation), not once more inside it.
     training = _rasa(
         "train",
@@ -146,14 +150,38 @@ def train_candidate(models_dir: Path, data_dir: Path, validation: subprocess.Pop
         "--data",
         str(data_dir),
         "--skip-validation",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    follower = threading.Thread(target=_follow, args=(training, parts), daemon=True)
+    follower.start()
     while training.poll() is None:
         if validation.poll() not in (None, 0):  # bad data: no point finishing the training
             training.terminate()
         time.sleep(0.5)
+    follower.join(timeout=10)
     if training.returncode != 0:
         raise TrainingRefused("training failed: see the messages above; the serving model is unchanged")
+    parts["Rasa (start-up, fingerprints, cache, packing)"] = round(time.monotonic() - started - sum(parts.values()), 1)
     return model_path(candidate_dir)
+
+
+COMPONENT_LINE = re.compile(r"(Starting to train|Finished training) component '([^']+)'")
+
+
+def _follow(training: subprocess.Popen, parts: Dict) -> None:
+    """Pass Rasa's output on, timing each component from its "Starting" to its "Finished" line."""
+    began: Dict[str, float] = {}
+    for line in training.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        found = COMPONENT_LINE.search(line)
+        if found and found.group(1).startswith("Starting"):
+            began[found.group(2)] = time.monotonic()
+        elif found and found.group(2) in began:
+            name = found.group(2)
+            parts[name] = round(parts.get(name, 0.0) + time.monotonic() - began.pop(name), 1)
 
 
 def evaluate(model: Path, which: str = "the new model") -> Dict:
@@ -262,10 +290,11 @@ def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path,
     else:
         validation = start_validation(data_dir)
         try:
-            candidate = train_candidate(models_dir, data_dir, validation)
+            parts: Dict = {}
+            candidate = train_candidate(models_dir, data_dir, validation, parts)
         finally:
             finish_validation(validation)
-        timings.update(kind="full")
+        timings.update(kind="full", parts=parts)
         state = {"base": base, "steps": 0, "changed": 0}
     trained_seconds = time.monotonic() - started
     scores = evaluate(candidate)
@@ -303,6 +332,8 @@ def _train(models_dir: Path, full: bool, gate: bool, swap: bool, data_dir: Path,
 
 def try_teaching(models_dir: Path, data_dir: Path, base: str, state: Dict) -> Optional[tuple]:
     """(candidate model, what was taught) when teaching can make this change, else None (a full training)."""
+    from exobot.nlu import incremental  # loads Rasa: not at import (the console imports this module)
+
     if not model_path(models_dir).exists() or state.get("base") != base:
         return None  # no serving model, or more than NLU examples changed: config, domain, stories, code
     if state.get("steps", 0) >= incremental.MAX_STEPS or state.get("changed", 0) >= incremental.MAX_CHANGED:
@@ -340,7 +371,7 @@ def try_teaching(models_dir: Path, data_dir: Path, base: str, state: Dict) -> Op
     return candidate, step
 
 
-def _count(step: "incremental.Taught") -> int:
+def _count(step) -> int:
     """Examples changed in a teaching step (an edited example counts once)."""
     return max(len(step.added), len(step.removed))
 
