@@ -1,6 +1,6 @@
 """Time training: stock Rasa, a full training, teaching 1, 10 and 50 phrasings, and the gate's scoring.
 
-    .venv/bin/python -m bench.bench_train [--skip-stock]     (or: make bench-train; about 10 minutes)
+    .venv/bin/python -m bench.bench_train [--skip-stock] [--teaching-only]     (or: make bench-train; about 15 minutes)
 
 Works on copies in a temporary folder: the serving model and data/ stay as they are. Prints JSON and a table.
 
@@ -32,6 +32,7 @@ import yaml
 from exobot.api_token import api_token
 from exobot.nlu.incremental import read_examples
 from exobot.paths import ROOT
+from exobot.quiet import quiet_dependency_warnings
 from exobot.tools import train
 from exobot.tools.nlu_files import add_examples, file_of_intent
 
@@ -203,8 +204,10 @@ def describe(name: str, timings: Dict) -> str:
 
 
 def main() -> None:
+    quiet_dependency_warnings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-stock", action="store_true", help="leave out stock Rasa (about 6 minutes)")
+    parser.add_argument("--teaching-only", action="store_true", help="only teaching 1, 10 and 50 phrasings")
     args = parser.parse_args()
     serving = train.train()  # the serving model must be up to date: teaching starts from it
     results: Dict[str, Dict] = {}
@@ -218,9 +221,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
-        print("==> full training from scratch (empty caches)", file=sys.stderr)
-        results["full"] = full_training(folder)
-        if not args.skip_stock:
+        if not args.teaching_only:
+            print("==> full training from scratch (empty caches)", file=sys.stderr)
+            results["full"] = full_training(folder)
+        if not (args.skip_stock or args.teaching_only):
             print("==> stock Rasa on a tenth and a fifth of the examples", file=sys.stderr)
             results["stock"] = stock_rasa(folder)
     print(json.dumps(results, indent=1))

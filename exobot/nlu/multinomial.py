@@ -92,6 +92,77 @@ def fit(
     return model
 
 
+def refine(
+    features: SideBySide,
+    labels: Sequence[str],
+    C: float,
+    start: LogisticRegression,
+    iterations: int,
+    class_weight: Optional[Any] = None,
+    memory: int = 10,
+) -> LogisticRegression:
+    """`start` moved towards the optimum on these examples by a few L-BFGS steps (scikit-learn's objective).
+
+    For teaching a few examples, where the fit begins near the optimum and runs a fixed number of steps:
+    SciPy's L-BFGS-B spends more time per step on its own bookkeeping for bounds (this fit has none) than on
+    the loss and gradient; here a step is the two-loop recursion in NumPy and a backtracking line search.
+    """
+    classes, target = np.unique(np.asarray(labels), return_inverse=True)
+    if len(classes) <= 2:
+        return fit(features, labels, C, class_weight=class_weight, start=None)
+    weights = compute_class_weight(class_weight, classes=classes, y=np.asarray(labels))[target]
+    rows, columns = features.shape
+    arguments = (features, target, weights, 1.0 / C, len(classes))
+    point = starting_point(start, classes, columns).ravel()
+    steps: list = []  # (s, y, 1 / s.y), oldest first
+    done = 0
+    with threadpool_limits(limits=1, user_api="blas"):
+        loss, gradient = _loss_and_gradient(point, *arguments)
+        while done < iterations:
+            done += 1
+            direction = -_two_loop(gradient, steps)
+            slope = float(gradient @ direction)
+            if slope >= 0:  # not a descent direction: start the memory again
+                steps.clear()
+                direction, slope = -gradient, -float(gradient @ gradient)
+            step = 1.0 if steps else 1.0 / max(float(np.abs(gradient).max()), 1e-12)
+            while True:
+                candidate = point + step * direction
+                new_loss, new_gradient = _loss_and_gradient(candidate, *arguments)
+                if new_loss <= loss + 1e-4 * step * slope or step < 1e-12:
+                    break
+                step *= 0.5
+            moved, turned = candidate - point, new_gradient - gradient
+            curvature = float(moved @ turned)
+            if curvature > 1e-12:
+                steps.append((moved, turned, 1.0 / curvature))
+                del steps[:-memory]
+            point, loss, gradient = candidate, new_loss, new_gradient
+            if np.abs(gradient).max() <= 1e-4:
+                break
+    coef = point.reshape(columns + 1, len(classes))
+    model = LogisticRegression(C=C, class_weight=class_weight)
+    model.classes_, model.coef_, model.intercept_ = classes, coef[:-1].T.copy(), coef[-1].copy()
+    model.n_features_in_, model.n_iter_ = columns, np.array([done])
+    return model
+
+
+def _two_loop(gradient: np.ndarray, steps: list) -> np.ndarray:
+    """The L-BFGS estimate of the inverse Hessian times the gradient, from the remembered steps."""
+    direction = gradient.copy()
+    scales = []
+    for moved, turned, inverse in reversed(steps):
+        scale = inverse * float(moved @ direction)
+        direction -= scale * turned
+        scales.append(scale)
+    if steps:
+        moved, turned, _ = steps[-1]
+        direction *= float(moved @ turned) / float(turned @ turned)
+    for (moved, turned, inverse), scale in zip(steps, reversed(scales)):
+        direction += (scale - inverse * float(turned @ direction)) * moved
+    return direction
+
+
 def starting_point(model: LogisticRegression, classes: np.ndarray, columns: int) -> np.ndarray:
     """An earlier multinomial model's weights laid out for this fit: one row per feature, the intercepts last.
 
