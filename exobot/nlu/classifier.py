@@ -113,20 +113,16 @@ class IntentClassifierWithNearestExamples(GraphComponent, IntentClassifier):
         warm: bool = False,
         max_iter: Optional[int] = None,
     ) -> None:
-        """Fit on these examples (their texts, intents and features); with `warm`, from the current weights (and
-        with `max_iter` too, that many L-BFGS steps: teaching)."""
-        C, class_weight = float(self.config["C"]), self.config["class_weight"]
-        if warm and max_iter and self.model is not None:
-            self.model = multinomial.refine(blocks, labels, C, self.model, max_iter, class_weight=class_weight)
-        else:
-            self.model = multinomial.fit(
-                blocks,
-                labels,
-                C=C,
-                class_weight=class_weight,
-                max_iter=int(self.config["max_iter"]),
-                start=self.model if warm else None,
-            )
+        """Fit on these examples (their texts, intents and features); with `warm`, from the current weights;
+        `max_iter` (teaching) instead of the configured number of iterations."""
+        self.model = multinomial.fit(
+            blocks,
+            labels,
+            C=float(self.config["C"]),
+            class_weight=self.config["class_weight"],
+            max_iter=int(max_iter or self.config["max_iter"]),
+            start=self.model if warm else None,
+        )
         self.texts, self.labels = list(texts), np.array(labels)
         self.rows = blocks.sparse
         self.vectors = normalize(blocks.dense.astype(np.float32)) if len(texts) else blocks.dense

@@ -54,17 +54,3 @@ def test_a_fit_from_an_earlier_model_ends_at_the_same_optimum():
     cold = multinomial.fit(features, labels, C=100, max_iter=3000)
     warm = multinomial.fit(features, labels, C=100, max_iter=3000, start=earlier)
     assert np.abs(warm.predict_proba(features.to_csr()) - cold.predict_proba(features.to_csr())).max() < 1e-3
-
-
-def test_a_few_steps_from_an_earlier_model_move_it_towards_the_optimum():
-    features, labels = problem(classes=5)
-    earlier = multinomial.fit(features, labels[::-1], C=100, max_iter=3000)
-    cold = multinomial.fit(features, labels, C=100, max_iter=3000)
-    refined = multinomial.refine(features, labels, C=100, start=earlier, iterations=30)
-
-    def distance(model):
-        return np.abs(model.predict_proba(features.to_csr()) - cold.predict_proba(features.to_csr())).max()
-
-    assert refined.n_iter_[0] <= 30
-    assert distance(refined) < distance(earlier) / 10
-    assert (refined.predict(features.to_csr()) == cold.predict(features.to_csr())).mean() > 0.97
