@@ -94,9 +94,9 @@ bench-nlu: train
 actions: install
 	SANIC_HOST=127.0.0.1 RASA_TELEMETRY_ENABLED=false $(BIN)/python -m exobot.server run actions --actions actions --port $(ACTIONS_PORT)
 
-## bench-train: time stock Rasa, a full training, teaching 1, 10 and 50 phrasings, the gate's scoring (about 15 minutes)
+## bench-train: time stock Rasa, a full training, teaching 1, 10 and 50 phrasings, the gate's scoring (an hour; ARGS=--skip-stock: 10 minutes)
 bench-train: spacy
-	@$(BIN)/python -m bench.bench_train
+	@$(BIN)/python -m bench.bench_train $(ARGS)
 
 ## bench: start the bot and print start-up, memory, latency and throughput (JSON and a table; about 6 minutes)
 bench: train services-deps

@@ -1,6 +1,9 @@
 """Time training: stock Rasa, a full training, teaching 1, 10 and 50 phrasings, and the gate's scoring.
 
-    .venv/bin/python -m bench.bench_train [--skip-stock] [--teaching-only]     (or: make bench-train; about 15 minutes)
+    .venv/bin/python -m bench.bench_train [--skip-stock] [--teaching-only]     (or: make bench-train)
+
+About 10 minutes without stock Rasa; its two subset trainings take more than half an hour on a busy 2-core
+machine (DIET alone was at epoch 78 of 100 after 12 minutes on a tenth of the examples).
 
 Works on copies in a temporary folder: the serving model and data/ stay as they are. Prints JSON and a table.
 
@@ -206,7 +209,7 @@ def describe(name: str, timings: Dict) -> str:
 def main() -> None:
     quiet_dependency_warnings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-stock", action="store_true", help="leave out stock Rasa (about 6 minutes)")
+    parser.add_argument("--skip-stock", action="store_true", help="leave out stock Rasa (more than half an hour)")
     parser.add_argument("--teaching-only", action="store_true", help="only teaching 1, 10 and 50 phrasings")
     args = parser.parse_args()
     serving = train.train()  # the serving model must be up to date: teaching starts from it
