@@ -46,3 +46,11 @@ def test_the_blocks_multiply_as_one_matrix():
     per_row = RNG.normal(size=(20, 3))
     assert np.allclose(features.times(weights), features.to_csr() @ weights)
     assert np.allclose(features.transposed_times(per_row), features.to_csr().T @ per_row)
+
+
+def test_a_fit_from_an_earlier_model_ends_at_the_same_optimum():
+    features, labels = problem(classes=5)
+    earlier = multinomial.fit(features, labels[::-1], C=100, max_iter=3000)  # the same rows, other intents
+    cold = multinomial.fit(features, labels, C=100, max_iter=3000)
+    warm = multinomial.fit(features, labels, C=100, max_iter=3000, start=earlier)
+    assert np.abs(warm.predict_proba(features.to_csr()) - cold.predict_proba(features.to_csr())).max() < 1e-3
