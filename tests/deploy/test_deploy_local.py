@@ -46,7 +46,7 @@ QUESTIONS = [
     "thanks",
     "how is the treatment given",
 ]
-TAUGHT = "will it firm up my saggy jowls"
+TAUGHT = "will it lift my droopy decollete"
 TAUGHT_INTENT = "ask_skin_rejuvenation"
 EDITED = "ask_benefits"
 PASSWORD = "correct horse battery staple deploy"
