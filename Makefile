@@ -10,7 +10,7 @@ ENDPOINTS ?= endpoints.yml
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate edges crossval bench-nlu bench-train bench soak import add-topic review purge staff-user clean help
+.PHONY: run shell test test-fast lint install spacy train validate actions browser-deps services-deps evaluate edges crossval bench-nlu bench-train bench soak import add-topic review purge staff-user image deploy-local deploy-local-down deploy-deps clean help
 
 ## run: install, build the spaCy pipeline, train if needed, start the bot
 run: train
@@ -21,12 +21,12 @@ shell: train
 	@bash scripts/shell.sh
 
 ## test: install, lint, then run every test (trains once if the model is stale)
-test: spacy browser-deps services-deps lint
+test: spacy browser-deps services-deps deploy-deps lint
 	$(BIN)/python -m pytest
 
 ## test-fast: the in-process tests only (no model, bot, services or browser): under a minute
 test-fast: spacy
-	$(BIN)/python -m pytest -m "not (model or bot or services or browser)" -q
+	$(BIN)/python -m pytest -m "not (model or bot or services or browser or deploy)" -q
 
 ## lint: ruff check and ruff format --check over the project
 lint: install
@@ -38,6 +38,10 @@ browser-deps: /usr/bin/chromium tests/browser/node_modules/axe-core/axe.min.js
 
 /usr/bin/chromium:
 	@bash scripts/apt_install.sh "the browser tests" chromium
+
+## deploy-deps: Debian's podman, runc and mmdebstrap, for make image and the local deployment's test
+deploy-deps:
+	@bash scripts/apt_install.sh "the local Kubernetes deployment" podman runc mmdebstrap
 
 ## services-deps: Debian's PostgreSQL and Redis, for the scale-out tests (the tests start them)
 services-deps:
@@ -135,6 +139,18 @@ purge: install
 staff-user: install
 	@test -n "$(NAME)" || { echo "usage: make staff-user NAME=alice (the password is asked for twice)"; exit 2; }
 	@$(BIN)/python -m exobot.tools.staff_user "$(NAME)" --endpoints "$(ENDPOINTS)"
+
+## image: build the bot's image (Rasa server, action server, console) and the local stand-ins, with podman or docker
+image: train
+	@bash deploy/image/build.sh
+
+## deploy-local: build the images, start deploy/kubernetes/overlays/local with podman kube play, nginx on 127.0.0.1
+deploy-local: image
+	@bash deploy/local/up.sh
+
+## deploy-local-down: remove the local deployment (pods, volumes, secret, network)
+deploy-local-down:
+	@bash deploy/local/down.sh
 
 ## clean: remove trained models, results and local conversations (keeps .venv)
 clean:

@@ -1,6 +1,7 @@
 """Load and check the content files that clinic staff edit (exobot/content/*.yml)."""
 
 import logging
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -247,15 +248,22 @@ def _signature(directory: Path) -> Tuple:
     return tuple((path.name, path.stat().st_mtime_ns) for path in sorted(directory.glob("*.yml")))
 
 
+def served_content_dir() -> Path:
+    """Where the servers read the content: $EXOBOT_CONTENT_DIR when set (on Kubernetes, a copy kept up to date
+    from the database by `python -m exobot.server.publish follow`), else this folder."""
+    return Path(os.environ.get("EXOBOT_CONTENT_DIR") or CONTENT_DIR)
+
+
 def get_content() -> Content:
     """The content, loaded once and again whenever a content file changes (edits are served without a restart).
 
     An edit that does not load (a mistake in a file) leaves the last good content in place, and is logged.
     """
-    signature = _signature(CONTENT_DIR)
+    directory = served_content_dir()
+    signature = _signature(directory)
     if signature != _loaded["signature"]:
         try:
-            _loaded["content"] = load_content()
+            _loaded["content"] = load_content(directory)
         except ContentError as error:
             if _loaded["content"] is None:
                 raise

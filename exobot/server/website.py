@@ -12,6 +12,8 @@ It keeps the REST channel's address (POST /webhooks/rest/webhook) and its reply 
 - POST /webhooks/rest/feedback: a visitor's vote on an answer ("Was this helpful?", exobot/server/feedback.py),
   kept only for an answer the conversation received; a clear 400 for a malformed or oversize vote, 404 for an
   answer the conversation never received, 429 past `max_votes_per_minute` votes from one conversation.
+- safe retries: a message sent again with the same `message_id` (a client that lost the reply, say to a
+  server that was killed) gets the replies stored for it, and is not handled or stored a second time.
 Message texts are never written to the log.
 """
 
@@ -44,6 +46,7 @@ DEFAULT_SESSION_EXPIRATION_MINUTES = 60
 REMEMBERED_CONVERSATIONS = 100_000
 DEFAULT_REPLY_TIMEOUT_SECONDS = 2.5
 MAX_SENDER_LENGTH = 128
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 LEADING_SLASHES = re.compile(r"^(\s*/)+")
 # Control characters other than tab and newline (NUL cannot be stored by PostgreSQL).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -66,7 +69,32 @@ def parse_visitor_message(body: bytes) -> Dict[Text, Text]:
         raise BadRequest(f"'sender' must be a non-empty text of at most {MAX_SENDER_LENGTH} characters")
     if not isinstance(text, str):
         raise BadRequest("'message' must be a text")
-    return {"sender": sender.strip(), "text": CONTROL_CHARACTERS.sub(" ", text)}
+    message_id = payload.get("message_id")
+    if message_id is not None and (not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id)):
+        raise BadRequest("'message_id' must be up to 64 letters, digits and . _ : -")
+    parsed = {"sender": sender.strip(), "text": CONTROL_CHARACTERS.sub(" ", text)}
+    if message_id:
+        parsed["message_id"] = message_id
+    return parsed
+
+
+def replies_stored_for(events: List[Dict[Text, Any]], message_id: Text, sender: Text) -> Optional[List[Dict]]:
+    """The bot's replies to the visitor message `message_id`, as the REST channel sends them, if that message is
+    in the conversation's events; None if it is not (it was never handled)."""
+    replies, found = [], False
+    for event in events:
+        if event.get("event") == "user":
+            if found:
+                break
+            found = event.get("message_id") == message_id
+        elif found and event.get("event") == "bot":
+            reply = {"recipient_id": sender}
+            if event.get("text"):
+                reply["text"] = event["text"]
+            data = event.get("data") or {}
+            reply.update({key: data[key] for key in ("buttons", "image", "custom", "attachment") if data.get(key)})
+            replies.append(reply)
+    return replies if found else None
 
 
 class ConversationLengths:
@@ -202,8 +230,12 @@ class WebsiteInput(RestInput):
                 return response.json(bot_says("too_long", message["sender"]))
             if not self.lengths.allow(message["sender"]):
                 return response.json(bot_says("too_many_messages", message["sender"]))
+            if message.get("message_id"):
+                stored = await self.stored_replies(request.app.ctx.agent, message["sender"], message["message_id"])
+                if stored is not None:
+                    return response.json(stored or bot_says("unavailable", message["sender"]))
             text = plain_unless_intent(message["text"], request.app.ctx.agent.domain.intents)
-            replies = await self.reply_to(on_new_message, message["sender"], text)
+            replies = await self.reply_to(on_new_message, message["sender"], text, message.get("message_id"))
             if not replies or (
                 is_default_fallback(replies, request.app.ctx.agent)
                 and await action_server_is_down(request.app.ctx.agent.action_endpoint)
@@ -239,14 +271,25 @@ class WebsiteInput(RestInput):
             return False
         feedback.record(store.engine, given, answered, now)
         return True
+    @staticmethod
+    async def stored_replies(agent: Agent, sender: Text, message_id: Text) -> Optional[List[Dict[Text, Any]]]:
+        """The replies already stored for a message sent again (see replies_stored_for), or None."""
+        tracker = await agent.tracker_store.retrieve(sender) if agent.tracker_store else None
+        if tracker is None:
+            return None
+        return replies_stored_for([event.as_dict() for event in tracker.events], message_id, sender)
 
     async def reply_to(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: Text, text: Text
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: Text,
+        text: Text,
+        message_id: Optional[Text] = None,
     ) -> List[Dict[Text, Any]]:
         """The bot's replies, or none if it failed or took longer than the reply timeout."""
         collector = CollectingOutputChannel()
         handling = asyncio.ensure_future(
-            on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id))
         )
         handling.add_done_callback(log_failure)
         try:

@@ -173,7 +173,7 @@ def test_an_edit_is_served_without_a_restart_and_a_broken_edit_keeps_the_last_go
     shutil.copytree(CONTENT_DIR, tmp_path / "content", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     monkeypatch.setattr(content_module, "CONTENT_DIR", tmp_path / "content")
     monkeypatch.setattr(content_module, "_loaded", {"signature": None, "content": None})
-    monkeypatch.setattr(content_module, "load_content", lambda: load_content(tmp_path / "content"))
+    monkeypatch.setattr(content_module, "load_content", lambda directory=None: load_content(tmp_path / "content"))
     disclaimer = tmp_path / "content" / "disclaimer.yml"
 
     assert content_module.get_content().disclaimer == CONTENT.disclaimer

@@ -12,6 +12,7 @@ from exobot.server.website import (
     bot_says,
     parse_visitor_message,
     plain_unless_intent,
+    replies_stored_for,
 )
 
 
@@ -47,6 +48,9 @@ def test_control_characters_become_spaces_and_newlines_stay():
         (body({"sender": "a", "message": None}), "'message'"),
         (body({"sender": "a", "message": 42}), "'message'"),
         (body({"sender": "a", "message": ["hi"]}), "'message'"),
+        (body({"sender": "a", "message": "hi", "message_id": 7}), "'message_id'"),
+        (body({"sender": "a", "message": "hi", "message_id": "a b"}), "'message_id'"),
+        (body({"sender": "a", "message": "hi", "message_id": "x" * 65}), "'message_id'"),
     ],
 )
 def test_requests_that_are_not_a_visitor_message_are_refused_with_the_reason(raw, reason):
@@ -105,3 +109,27 @@ def test_an_answers_feedback_marker_rides_on_the_message_it_came_with():
 
     assert joined == [collected[0], {**collected[1], "custom": marker}, collected[3]]
     assert with_markers_joined([{"recipient_id": "v", "custom": marker}]) == [{"recipient_id": "v", "custom": marker}]
+
+
+def test_a_message_id_from_the_client_is_kept():
+    parsed = parse_visitor_message(body({"sender": "abc", "message": "hi", "message_id": "m-1"}))
+    assert parsed == {"sender": "abc", "text": "hi", "message_id": "m-1"}
+
+
+def test_a_message_sent_again_gets_the_replies_stored_for_it_and_only_those():
+    events = [
+        {"event": "user", "text": "hi", "message_id": "m-1"},
+        {"event": "action", "name": "utter_greet"},
+        {"event": "bot", "text": "Hello!", "data": {"buttons": None}},
+        {"event": "user", "text": "what are exosomes", "message_id": "m-2"},
+        {"event": "bot", "text": "Exosomes are...", "data": {}},
+        {"event": "bot", "text": "Tell you more?", "data": {"buttons": [{"title": "Yes", "payload": "/affirm"}]}},
+        {"event": "user", "text": "thanks", "message_id": "m-3"},
+        {"event": "bot", "text": "You're welcome.", "data": {}},
+    ]
+    assert replies_stored_for(events, "m-2", "v") == [
+        {"recipient_id": "v", "text": "Exosomes are..."},
+        {"recipient_id": "v", "text": "Tell you more?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+    ]
+    assert replies_stored_for(events, "m-1", "v") == [{"recipient_id": "v", "text": "Hello!"}]
+    assert replies_stored_for(events, "m-9", "v") is None
