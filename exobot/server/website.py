@@ -271,6 +271,7 @@ class WebsiteInput(RestInput):
             return False
         feedback.record(store.engine, given, answered, now)
         return True
+
     @staticmethod
     async def stored_replies(agent: Agent, sender: Text, message_id: Text) -> Optional[List[Dict[Text, Any]]]:
         """The replies already stored for a message sent again (see replies_stored_for), or None."""
