@@ -102,12 +102,12 @@ def test_an_ordinary_question_is_left_as_it_is():
     assert kept.get(EDGE_KEY) is None and kept.get(INTENT)["name"] == "ask_non_invasive"
 
 
-def with_vector(text: str, vector) -> Message:
+def with_vector(text: str, vector, intent: str = "nlu_fallback") -> Message:
     import numpy as np
     from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
     from rasa.shared.nlu.training_data.features import Features
 
-    marked = message(text)
+    marked = message(text, intent)
     marked.add_features(Features(np.array([vector], dtype=np.float32), FEATURE_TYPE_SENTENCE, TEXT, "encoder"))
     return marked
 
@@ -127,6 +127,9 @@ def test_a_request_is_also_judged_by_its_nearest_reference_examples():
 
     assert near.get(EDGE_KEY) == {"kind": "instructions"} and near.get(INTENT)["name"] == "out_of_scope"
     assert far.get(EDGE_KEY) is None
+    # a message the classifier is sure is one of the bot's topics is not refused by meaning alone
+    [sure] = classifier.process([with_vector("words of no list", [1, 0.05, 0], intent="ask_safety_risks")])
+    assert sure.get(EDGE_KEY) is None
 
 
 def test_a_model_trained_without_reference_examples_judges_by_words_alone():
