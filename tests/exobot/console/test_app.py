@@ -350,3 +350,19 @@ def test_the_helpfulness_page_lists_answers_lowest_share_first_and_labels_a_no_c
     run(settings, database, scenario)
     assert f"- {comment}" in (settings.data_dir / "nlu" / "faq_treatments.yml").read_text()
     assert [(e.action, e.detail) for e in audit.recent(database)][0] == ("label", f"ask_skin_rejuvenation: {comment}")
+
+
+def test_a_refused_label_is_listed_with_its_reason_and_the_visitors_text_escaped():
+    from types import SimpleNamespace
+
+    from exobot.console.app import pages
+
+    macro = pages().get_template("_labels.html").module.refused_labels
+    refused = [
+        SimpleNamespace(text="<b>hi</b>", intent="ask_benefits", code="duplicate", reason="already an example"),
+        SimpleNamespace(text="new topic", intent="ask_new", code="no_file", reason=""),
+    ]
+    html = str(macro(refused))
+
+    assert 'id="labels-refused"' in html and "&lt;b&gt;hi&lt;/b&gt;" in html and "<b>hi</b>" not in html
+    assert "already an example" in html and "no training file holds this intent yet" in html
